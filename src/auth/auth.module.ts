@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LocalStrategy } from './local.strategy';
+import { PasswordHasher } from './password-hasher';
+import { SessionsRepository } from './sessions.repository';
+import { SigningKeysRepository } from './signing-keys.repository';
+import { SigningKeysService } from './signing-keys.service';
+import { TokensService } from './tokens.service';
+
+@Module({
+  imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    LocalStrategy,
+    PasswordHasher,
+    TokensService,
+    SigningKeysService,
+    SigningKeysRepository,
+    SessionsRepository,
+  ],
+  exports: [AuthService],
+})
+export class AuthModule {}

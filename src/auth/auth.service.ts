@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { TransactionHost } from '../database/transaction-host';
+import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AccountNotFoundError, InvalidCredentialsError } from './auth.errors';
+import { PasswordHasher } from './password-hasher';
+import { SessionsRepository } from './sessions.repository';
+import { TokensService } from './tokens.service';
+
+export interface Registration {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface IssuedSession {
+  token: string;
+  refreshToken: string;
+  user: User;
+  currentOrganization: OrganizationScope | null;
+  organizations: OrganizationScope[];
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionHost,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+    private readonly passwords: PasswordHasher,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsRepository,
+  ) {}
+
+  /** Creates the user, their first organization (named after them) and the owner membership, atomically. */
+  async register({ name, email, password }: Registration): Promise<User> {
+    const passwordHash = await this.passwords.hash(password);
+    return this.tx.run(async () => {
+      const user = await this.users.createUser({ name, email, passwordHash });
+      const organization = await this.organizations.createOrganization(user.id, name);
+      await this.users.rememberOrganization(user.id, organization.id);
+      return user;
+    });
+  }
+
+  /**
+   * Checks an email and password. Every attempt costs one bcrypt comparison, whether or not the
+   * account exists, so timing tells nothing more than the answer does.
+   */
+  async validateCredentials(email: string, password: string): Promise<User> {
+    const user = await this.users.findByEmailWithPasswordHash(email.trim());
+    const matches = await this.passwords.verify(password, user?.passwordHash);
+    if (!user) {
+      throw this.config.loginHideUnknownAccounts ? new InvalidCredentialsError() : new AccountNotFoundError();
+    }
+    if (!matches) throw new InvalidCredentialsError();
+    const hash = user.passwordHash as string;
+    if (this.passwords.needsRehash(hash)) {
+      await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
+    }
+    delete user.passwordHash;
+    return user;
+  }
+
+  /** Opens a session in the user's current organization and issues its first token pair. */
+  async login(user: User, client: ClientInfo): Promise<IssuedSession> {
+    const sessionId = randomUUID();
+    const refresh = await this.tokens.signRefreshToken(user.id, sessionId);
+    const { organizations, current } = await this.tx.run(async () => {
+      const organizations = await this.organizations.listForUser(user.id);
+      const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
+      await this.sessions.insert({
+        id: sessionId,
+        userId: user.id,
+        organizationId: current?.id ?? null,
+        refreshTokenHash: refresh.jtiHash,
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+        ip: client.ip,
+        expiresAt: refresh.expiresAt,
+      });
+      return { organizations, current };
+    });
+    const token = await this.tokens.signAccessToken({
+      userId: user.id,
+      sessionId,
+      email: user.email,
+      systemRole: user.role,
+      organization: current,
+    });
+    return { token, refreshToken: refresh.token, user, currentOrganization: current, organizations };
+  }
+}
+
+/** The organization the user last chose, if still theirs; else the oldest membership. */
+export function pickCurrentOrganization(
+  organizations: OrganizationScope[],
+  lastOrganizationId: string | null,
+): OrganizationScope | null {
+  return organizations.find((organization) => organization.id === lastOrganizationId) ?? organizations[0] ?? null;
+}

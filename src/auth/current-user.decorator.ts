@@ -1,0 +1,14 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { ClientInfo } from './auth.service';
+
+/** The user the login guard authenticated. */
+export const AuthenticatedUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  return context.switchToHttp().getRequest<Request>().user;
+});
+
+/** User agent and client IP (req.ip honours TRUST_PROXY). */
+export const Client = createParamDecorator((_data: unknown, context: ExecutionContext): ClientInfo => {
+  const request = context.switchToHttp().getRequest<Request>();
+  return { userAgent: request.header('user-agent') ?? null, ip: request.ip ?? null };
+});

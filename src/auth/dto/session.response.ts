@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { OrganizationSummaryResponse } from '../../organizations/dto/organization-summary.response';
+import { UserResponse } from '../../users/dto/user.response';
+
+export class RegisterResponse {
+  @ApiProperty({ type: UserResponse })
+  user!: UserResponse;
+}
+
+export class SessionResponse {
+  @ApiProperty({
+    description: 'JWT access token scoped to the current organization membership. Expires after 1 hour (ACCESS_TOKEN_TTL).',
+  })
+  token!: string;
+
+  @ApiProperty({
+    description: 'JWT refresh token. Expires after 30 days (REFRESH_TOKEN_TTL). Single use: every refresh rotates it.',
+  })
+  refresh_token!: string;
+
+  @ApiProperty({ type: UserResponse, description: 'The authenticated user.' })
+  user!: UserResponse;
+
+  @ApiProperty({
+    type: OrganizationSummaryResponse,
+    nullable: true,
+    description: 'The organization this session is scoped to; null for a user who belongs to no organization.',
+  })
+  current_organization!: OrganizationSummaryResponse | null;
+
+  @ApiProperty({ type: [OrganizationSummaryResponse], description: 'All organizations the caller is a member of.' })
+  organizations!: OrganizationSummaryResponse[];
+}

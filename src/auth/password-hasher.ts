@@ -1,0 +1,33 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import * as bcrypt from 'bcrypt';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+export const PASSWORD_MAX_BYTES = 72;
+
+/** bcrypt, always through its async API so hashing runs on libuv's thread pool, never the event loop. */
+@Injectable()
+export class PasswordHasher implements OnModuleInit {
+  private dummyHash = '';
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    // Compared against when there is no account, so a miss costs the same as a wrong password.
+    this.dummyHash = await bcrypt.hash('not-a-password-of-anyone', this.config.bcryptCost);
+  }
+
+  hash(password: string): Promise<string> {
+    return bcrypt.hash(password, this.config.bcryptCost);
+  }
+
+  /** bcrypt would ignore what lies past 72 bytes; such a password never matches. */
+  async verify(password: string, hash: string | undefined): Promise<boolean> {
+    const matches = await bcrypt.compare(password, hash ?? this.dummyHash);
+    return matches && hash !== undefined && Buffer.byteLength(password, 'utf8') <= PASSWORD_MAX_BYTES;
+  }
+
+  needsRehash(hash: string): boolean {
+    return bcrypt.getRounds(hash) < this.config.bcryptCost;
+  }
+}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+import { Session } from './session.entity';
+
+export interface NewSession {
+  id: string;
+  userId: string;
+  organizationId: string | null;
+  refreshTokenHash: string;
+  userAgent: string | null;
+  ip: string | null;
+  expiresAt: Date;
+}
+
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async insert(session: NewSession): Promise<void> {
+    await this.tx.manager.getRepository(Session).insert({ ...session, lastUsedAt: new Date() });
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+import { SigningKey } from './signing-key.entity';
+
+export interface StoredSigningKey {
+  kid: string;
+  algorithm: string;
+  material: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+}
+
+// Any constant shared by every replica; it serializes key generation.
+const KEY_GENERATION_LOCK = 727_002;
+
+@Injectable()
+export class SigningKeysRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  /** Serializes generation across replicas until the surrounding transaction ends. */
+  async lockForGeneration(): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [KEY_GENERATION_LOCK]);
+  }
+
+  findAllWithMaterial(algorithm: string): Promise<StoredSigningKey[]> {
+    return this.tx.manager
+      .getRepository(SigningKey)
+      .createQueryBuilder('key')
+      .addSelect('key.material')
+      .where('key.algorithm = :algorithm', { algorithm })
+      .orderBy('key.createdAt', 'DESC')
+      .getMany() as Promise<StoredSigningKey[]>;
+  }
+
+  async insert(key: { kid: string; algorithm: string; material: string }): Promise<void> {
+    await this.tx.manager.getRepository(SigningKey).insert(key);
+  }
+
+  async retireAllExcept(algorithm: string, kid: string, at: Date): Promise<void> {
+    await this.tx.manager
+      .getRepository(SigningKey)
+      .createQueryBuilder()
+      .update()
+      .set({ retiredAt: at })
+      .where('algorithm = :algorithm AND kid <> :kid AND retired_at IS NULL', { algorithm, kid })
+      .execute();
+  }
+}

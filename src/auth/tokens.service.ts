@@ -1,0 +1,98 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { SigningKeysService } from './signing-keys.service';
+
+export interface AccessTokenSubject {
+  userId: string;
+  sessionId: string;
+  email: string;
+  systemRole: string;
+  organization: { id: string; slug: string; role: string; permissions: string[] } | null;
+}
+
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  typ: 'access';
+  email: string;
+  sys_role: string;
+  org_id: string | null;
+  org_slug: string | null;
+  org_role: string | null;
+  permissions: string[];
+}
+
+export interface RefreshTokenClaims {
+  sub: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  typ: 'refresh';
+}
+
+export interface IssuedRefreshToken {
+  token: string;
+  /** What the database keeps instead of the token: the SHA-256 of its jti. */
+  jtiHash: string;
+  expiresAt: Date;
+}
+
+export function hashTokenId(jti: string): string {
+  return createHash('sha256').update(jti).digest('hex');
+}
+
+@Injectable()
+export class TokensService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jwt: JwtService,
+    private readonly keys: SigningKeysService,
+  ) {}
+
+  signAccessToken(subject: AccessTokenSubject): Promise<string> {
+    const { organization } = subject;
+    return this.sign(
+      {
+        iss: this.config.jwt.issuer,
+        sub: subject.userId,
+        sid: subject.sessionId,
+        jti: randomUUID(),
+        typ: 'access',
+        email: subject.email,
+        sys_role: subject.systemRole,
+        org_id: organization?.id ?? null,
+        org_slug: organization?.slug ?? null,
+        org_role: organization?.role ?? null,
+        permissions: organization?.permissions ?? [],
+      },
+      this.config.accessTokenTtl,
+    );
+  }
+
+  async signRefreshToken(userId: string, sessionId: string): Promise<IssuedRefreshToken> {
+    const jti = randomUUID();
+    const token = await this.sign({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, this.config.refreshTokenTtl);
+    return { token, jtiHash: hashTokenId(jti), expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000) };
+  }
+
+  private sign(payload: Record<string, unknown>, ttlSeconds: number): Promise<string> {
+    const key = this.keys.signingKey;
+    const now = Math.floor(Date.now() / 1000);
+    return this.jwt.signAsync(
+      { ...payload, iat: now, exp: now + ttlSeconds },
+      { algorithm: key.algorithm, keyid: key.kid, ...secretOption(key.algorithm, key.signingSecret) },
+    );
+  }
+}
+
+function secretOption(algorithm: string, material: string): { secret: string } | { privateKey: string } {
+  return algorithm === 'HS256' ? { secret: material } : { privateKey: material };
+}

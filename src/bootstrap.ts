@@ -1,0 +1,42 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { PinoNestLogger } from './common/logging/logger';
+import { configureApp } from './configure-app';
+import { AppConfig } from './config/app-config';
+import { openDatabase } from './database/database-connection';
+import { runMigrations } from './database/run-migrations';
+
+export interface RunningApp {
+  app: NestExpressApplication;
+  /** Stops accepting requests, closes the app, then the database (and the embedded server). */
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it when asked, and builds the configured app (not yet listening). */
+export async function createApplication(config: AppConfig, logger: Logger): Promise<RunningApp> {
+  const database = await openDatabase(config);
+  try {
+    if (config.dbMigrate) {
+      const applied = await runMigrations(database.dataSource);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    }
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, dataSource: database.dataSource, logger }),
+      { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
+    );
+    configureApp(app, config, logger);
+    await app.init();
+    return {
+      app,
+      async close() {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

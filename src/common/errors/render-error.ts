@@ -1,0 +1,79 @@
+import { HttpException } from '@nestjs/common';
+import { AppError } from './app-error';
+import { ErrorCode } from './error-codes';
+
+export interface RenderedError {
+  status: number;
+  body: { code: string; message: string; details: Record<string, unknown> | null };
+  /** True when the error was not expected: it is logged with its stack. */
+  unexpected: boolean;
+}
+
+const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/** Errors raised by Express's body parser (the `type` values of raw-body and body-parser). */
+const BODY_PARSER_ERROR_TYPES = new Set([
+  'entity.parse.failed',
+  'entity.verify.failed',
+  'entity.too.large',
+  'request.aborted',
+  'request.size.invalid',
+  'parameters.too.many',
+  'charset.unsupported',
+  'encoding.unsupported',
+]);
+
+function bodyParserStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  return typeof type === 'string' && BODY_PARSER_ERROR_TYPES.has(type) && typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Turns anything thrown into the contract's error shape. Shared by the global filter and by the
+ * body-parser error handler, which runs before Nest's routing.
+ */
+export function renderError(error: unknown): RenderedError {
+  if (error instanceof AppError) {
+    return {
+      status: error.status,
+      body: { code: error.code, message: error.message, details: error.details },
+      unexpected: false,
+    };
+  }
+  const parserStatus = bodyParserStatus(error);
+  if (parserStatus !== undefined) {
+    if (parserStatus === 413) return known(413, 'payload_too_large', 'Request body is too large');
+    if (parserStatus === 415) return known(415, 'unsupported_media_type', 'Request body encoding is not supported');
+    return known(400, 'invalid_request', 'Request body is not valid JSON');
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HTTP_STATUS_CODES[status];
+    if (code) return known(status, code, messageOf(error, status));
+  }
+  return { status: 500, body: { code: 'internal_error', message: 'Internal server error', details: null }, unexpected: true };
+}
+
+function known(status: number, code: ErrorCode, message: string): RenderedError {
+  return { status, body: { code, message, details: null }, unexpected: false };
+}
+
+function messageOf(error: HttpException, status: number): string {
+  if (status === 404) return 'Resource not found';
+  if (status === 401) return 'Authentication required';
+  const response = error.getResponse();
+  const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+  return typeof message === 'string' ? message : error.message;
+}

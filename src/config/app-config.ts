@@ -1,0 +1,28 @@
+export type JwtAlgorithm = 'RS256' | 'ES256' | 'HS256';
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Every setting of the service, validated once at boot (see loadConfig). */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  /** Unset means: start the embedded PostgreSQL (PGlite) under dataDir. */
+  databaseUrl: string | undefined;
+  /** Empty string means an in-memory embedded database (tests). */
+  dataDir: string;
+  dbPoolSize: number;
+  dbMigrate: boolean;
+  bcryptCost: number;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  jwt: {
+    algorithm: JwtAlgorithm;
+    privateKey: string | undefined;
+    secret: string | undefined;
+    issuer: string;
+  };
+  loginHideUnknownAccounts: boolean;
+  bodyLimit: string;
+}

@@ -1,0 +1,128 @@
+import { createPrivateKey, KeyObject } from 'node:crypto';
+import { AppConfig, JwtAlgorithm, LogLevel, NodeEnv } from './app-config';
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const PLACEHOLDER_SECRETS = ['secret', 'changeme', 'change-me', 'password', 'jwt_secret', 'your-secret'];
+
+/** Reads and validates the environment; lists every problem at once. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  };
+
+  const duration = (name: string, fallback: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const match = /^(\d+)([smhd]?)$/.exec(value);
+    const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : 0;
+    if (!match || seconds < 1) {
+      problems.push(`${name} must be a positive duration in seconds, or with a unit: 90s, 15m, 1h, 30d (got "${value}")`);
+      return fallback;
+    }
+    return seconds;
+  };
+
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const value = read(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  };
+
+  const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const production = nodeEnv === 'production';
+
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const algorithm = oneOf<JwtAlgorithm>('JWT_ALGORITHM', ['RS256', 'ES256', 'HS256'], 'RS256');
+  const privateKey = read('JWT_PRIVATE_KEY')?.replace(/\\n/g, '\n');
+  const secret = read('JWT_SECRET');
+  if (algorithm === 'HS256') {
+    if (secret === undefined && production) {
+      problems.push('JWT_SECRET is required with JWT_ALGORITHM=HS256 when NODE_ENV=production');
+    } else if (secret !== undefined && (Buffer.byteLength(secret) < 32 || PLACEHOLDER_SECRETS.includes(secret.toLowerCase()))) {
+      problems.push('JWT_SECRET must be at least 32 bytes of random data (not a placeholder)');
+    }
+  } else if (privateKey === undefined) {
+    if (production) problems.push(`JWT_PRIVATE_KEY (a PEM private key for ${algorithm}) is required when NODE_ENV=production`);
+  } else {
+    const problem = checkPrivateKey(privateKey, algorithm);
+    if (problem) problems.push(`JWT_PRIVATE_KEY ${problem}`);
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: integer('PORT', 8080, 0, 65535),
+    host: read('HOST') ?? '0.0.0.0',
+    logLevel: oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    databaseUrl,
+    dataDir: env.DATA_DIR === undefined ? './data' : env.DATA_DIR.trim(),
+    dbPoolSize: integer('DB_POOL_SIZE', 10, 1, 200),
+    dbMigrate: boolean('DB_MIGRATE', true),
+    bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
+    accessTokenTtl: duration('ACCESS_TOKEN_TTL', 3600),
+    refreshTokenTtl: duration('REFRESH_TOKEN_TTL', 30 * 86400),
+    jwt: { algorithm, privateKey, secret, issuer: read('JWT_ISSUER') ?? 'identity-service' },
+    loginHideUnknownAccounts: boolean('LOGIN_HIDE_UNKNOWN_ACCOUNTS', false),
+    bodyLimit: read('BODY_LIMIT') ?? '100kb',
+  };
+  if (production && config.bcryptCost < 10) problems.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
+  if (!/^\d+(b|kb|mb)$/i.test(config.bodyLimit))
+    problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${config.bodyLimit}")`);
+
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}
+
+/** Returns why a PEM key cannot sign with the algorithm, or undefined when it can. */
+function checkPrivateKey(pem: string, algorithm: JwtAlgorithm): string | undefined {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    return 'is not a readable PEM private key';
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  if (algorithm === 'RS256') {
+    if (key.asymmetricKeyType !== 'rsa') return 'must be an RSA key for RS256';
+    if ((details.modulusLength ?? 0) < 2048) return 'is too weak: RS256 needs an RSA key of at least 2048 bits';
+  }
+  if (algorithm === 'ES256' && (key.asymmetricKeyType !== 'ec' || details.namedCurve !== 'prime256v1')) {
+    return 'must be an EC P-256 key for ES256';
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { renderError } from './common/errors/render-error';
+import { jsonOnlyMiddleware } from './common/http/json-only.middleware';
+import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { AppConfig } from './config/app-config';
+
+/** Everything that must be done on the app instance; shared by main.ts and the e2e tests. */
+export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as Request & { id: string }).id,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Only what an operator needs; headers could carry credentials.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(jsonOnlyMiddleware);
+  app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  // Body-parser and media-type errors happen before Nest routes, so they are rendered here.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const rendered = renderError(error);
+    res.status(rendered.status).json(rendered.body);
+  });
+  setUpOpenApi(app);
+}
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const document = new DocumentBuilder()
+    .setTitle('Identity service')
+    .setDescription('Users, organizations, memberships, roles and invitations, and the tokens that carry them.')
+    .setVersion('1.0.0')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'Access token from login or refresh-token',
+    })
+    .build();
+  return SwaggerModule.createDocument(app, document);
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/openapi.json',
+    yamlDocumentUrl: 'api/openapi.yaml',
+  });
+}

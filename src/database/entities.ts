@@ -1,0 +1,8 @@
+import { Session } from '../auth/session.entity';
+import { SigningKey } from '../auth/signing-key.entity';
+import { Membership } from '../organizations/membership.entity';
+import { Organization } from '../organizations/organization.entity';
+import { Role } from '../organizations/role.entity';
+import { User } from '../users/user.entity';
+
+export const ENTITIES = [User, Organization, Role, Membership, Session, SigningKey];

@@ -1,0 +1,41 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HealthService } from './health.service';
+
+class LivenessResponse {
+  @ApiProperty({ example: 'ok' })
+  status!: 'ok';
+}
+
+class ReadinessResponse {
+  @ApiProperty({ enum: ['ok', 'error'] })
+  status!: 'ok' | 'error';
+
+  @ApiProperty({ enum: ['connected', 'unavailable'] })
+  db!: 'connected' | 'unavailable';
+}
+
+@ApiTags('probes')
+@Controller()
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('healthz')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
+  @ApiOkResponse({ type: LivenessResponse })
+  liveness(): LivenessResponse {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @ApiOperation({ summary: 'Readiness: 200 when the database answers, else 503' })
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'The database is unreachable' })
+  async readiness(@Res({ passthrough: true }) response: Response): Promise<ReadinessResponse> {
+    const ready = await this.health.databaseReachable();
+    response.status(ready ? 200 : 503);
+    return ready ? { status: 'ok', db: 'connected' } : { status: 'error', db: 'unavailable' };
+  }
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+import { Membership } from './membership.entity';
+import { Organization } from './organization.entity';
+import { Role } from './role.entity';
+
+/** A live membership with its organization and role loaded. */
+export interface MembershipView {
+  membership: Membership;
+  organization: Organization;
+  role: Role;
+}
+
+@Injectable()
+export class OrganizationsRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  private get manager() {
+    return this.tx.manager;
+  }
+
+  /** Slugs in use (deleted organizations included) that are `base` or `base-<n>`. */
+  async findSlugsLike(base: string): Promise<string[]> {
+    const rows = await this.manager
+      .getRepository(Organization)
+      .createQueryBuilder('organization')
+      .withDeleted()
+      .select('organization.slug', 'slug')
+      .where('organization.slug = :base OR organization.slug LIKE :pattern', { base, pattern: `${base}-%` })
+      .getRawMany<{ slug: string }>();
+    return rows.map((row) => row.slug);
+  }
+
+  /** Inserts unless the slug is taken (then null), without aborting the surrounding transaction. */
+  async insertOrganizationUnlessSlugTaken(name: string, slug: string): Promise<Organization | null> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(Organization)
+      .values({ name, slug })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const id = (result.raw as { id: string }[])[0]?.id;
+    return id === undefined ? null : this.manager.getRepository(Organization).findOneByOrFail({ id });
+  }
+
+  insertMembership(userId: string, organizationId: string, roleId: string): Promise<Membership> {
+    return this.manager.getRepository(Membership).save({ userId, organizationId, roleId });
+  }
+
+  findRoleById(id: string): Promise<Role | null> {
+    return this.manager.getRepository(Role).findOneBy({ id });
+  }
+
+  /** The user's memberships in live organizations, oldest first. */
+  async findMembershipsOfUser(userId: string): Promise<MembershipView[]> {
+    const memberships = await this.manager
+      .getRepository(Membership)
+      .createQueryBuilder('membership')
+      .innerJoinAndSelect('membership.organization', 'organization')
+      .innerJoinAndSelect('membership.role', 'role')
+      .where('membership.userId = :userId', { userId })
+      .orderBy('membership.createdAt', 'ASC')
+      .addOrderBy('membership.id', 'ASC')
+      .getMany();
+    return memberships.map(toView);
+  }
+
+  async findMembership(userId: string, organizationId: string): Promise<MembershipView | null> {
+    const membership = await this.manager
+      .getRepository(Membership)
+      .createQueryBuilder('membership')
+      .innerJoinAndSelect('membership.organization', 'organization')
+      .innerJoinAndSelect('membership.role', 'role')
+      .where('membership.userId = :userId AND membership.organizationId = :organizationId', { userId, organizationId })
+      .getOne();
+    return membership ? toView(membership) : null;
+  }
+}
+
+function toView(membership: Membership): MembershipView {
+  // Joined relations are always loaded by the queries above; soft-deleted organizations are
+  // excluded by TypeORM's default filter on the inner join.
+  return { membership, organization: membership.organization as Organization, role: membership.role as Role };
+}

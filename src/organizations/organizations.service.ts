@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Organization } from './organization.entity';
+import { MembershipView, OrganizationsRepository } from './organizations.repository';
+import { SYSTEM_ROLE_IDS } from './permissions';
+import { firstFreeSlug, slugify } from './slug';
+
+// Concurrent creations may race for the same slug; each retry sees the winner's slug.
+const SLUG_ATTEMPTS = 5;
+
+export interface OrganizationSummary {
+  id: string;
+  slug: string;
+  name: string;
+  role: string;
+}
+
+/** What a session needs to know about the organization it is scoped to. */
+export interface OrganizationScope extends OrganizationSummary {
+  permissions: string[];
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(private readonly organizations: OrganizationsRepository) {}
+
+  /** Creates an organization with a unique slug derived from its name and makes `userId` its owner. */
+  async createOrganization(userId: string, name: string): Promise<OrganizationScope> {
+    const base = slugify(name);
+    for (let attempt = 1; ; attempt++) {
+      const slug = firstFreeSlug(base, await this.organizations.findSlugsLike(base));
+      const organization = await this.organizations.insertOrganizationUnlessSlugTaken(name, slug);
+      if (organization) {
+        await this.organizations.insertMembership(userId, organization.id, SYSTEM_ROLE_IDS.owner);
+        const view = await this.organizations.findMembership(userId, organization.id);
+        return toScope(view as MembershipView);
+      }
+      if (attempt >= SLUG_ATTEMPTS) throw new Error(`no free slug for "${base}" after ${SLUG_ATTEMPTS} attempts`);
+    }
+  }
+
+  /** Every live organization the user belongs to, oldest membership first. */
+  async listForUser(userId: string): Promise<OrganizationScope[]> {
+    return (await this.organizations.findMembershipsOfUser(userId)).map(toScope);
+  }
+
+  /** The user's live membership in one organization, or null. */
+  async findScope(userId: string, organizationId: string): Promise<OrganizationScope | null> {
+    const view = await this.organizations.findMembership(userId, organizationId);
+    return view ? toScope(view) : null;
+  }
+}
+
+export function toScope({ organization, role }: MembershipView): OrganizationScope {
+  return { ...toSummaryFields(organization), role: role.key, permissions: [...role.permissions] };
+}
+
+function toSummaryFields(organization: Organization): Omit<OrganizationSummary, 'role'> {
+  return { id: organization.id, slug: organization.slug, name: organization.name };
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+import { User } from './user.entity';
+
+export interface NewUser {
+  name: string;
+  email: string;
+  passwordHash: string;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  private get repository() {
+    return this.tx.manager.getRepository(User);
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.repository.findOneBy({ id });
+  }
+
+  /** The only read that includes the password hash: credential checks need it, nothing else does. */
+  findByEmailWithPasswordHash(email: string): Promise<User | null> {
+    return this.repository
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('lower(user.email) = lower(:email)', { email })
+      .getOne();
+  }
+
+  /**
+   * Inserts the user unless the email is taken (case-insensitively, by uq_users_email_lower).
+   * ON CONFLICT keeps the surrounding transaction usable and makes concurrent registrations of
+   * one email wait for each other instead of failing with a driver error.
+   */
+  async insertUnlessEmailTaken(user: NewUser): Promise<User | null> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values({ name: user.name, email: user.email, passwordHash: user.passwordHash })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const id = (result.raw as { id: string }[])[0]?.id;
+    return id === undefined ? null : this.findById(id);
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.repository.update({ id }, { passwordHash });
+  }
+
+  async updateLastOrganization(id: string, organizationId: string): Promise<void> {
+    // Not a profile change: updated_at keeps meaning "the user's data changed".
+    await this.repository
+      .createQueryBuilder()
+      .update(User)
+      .set({ lastOrganizationId: organizationId, updatedAt: () => '"updated_at"' })
+      .where('id = :id', { id })
+      .execute();
+  }
+}

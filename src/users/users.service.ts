@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { User } from './user.entity';
+import { EmailTakenError, UserNotFoundError } from './users.errors';
+import { NewUser, UsersRepository } from './users.repository';
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
+  async createUser(user: NewUser): Promise<User> {
+    const created = await this.users.insertUnlessEmailTaken(user);
+    if (!created) throw new EmailTakenError();
+    return created;
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new UserNotFoundError();
+    return user;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  findByEmailWithPasswordHash(email: string): Promise<User | null> {
+    return this.users.findByEmailWithPasswordHash(email);
+  }
+
+  updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    return this.users.updatePasswordHash(id, passwordHash);
+  }
+
+  rememberOrganization(id: string, organizationId: string): Promise<void> {
+    return this.users.updateLastOrganization(id, organizationId);
+  }
+}
