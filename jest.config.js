@@ -17,7 +17,7 @@ const common = {
   testEnvironment: 'node',
   rootDir: '.',
   transform: { '^.+\\.(t|j)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|token-types|strtok3|uint8array-extras|@tokenizer)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|token-types|strtok3|uint8array-extras|@tokenizer|jose)/)'],
 };
 
 module.exports = {

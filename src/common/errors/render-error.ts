@@ -56,7 +56,8 @@ export function renderError(error: unknown): RenderedError {
   if (parserStatus !== undefined) {
     if (parserStatus === 413) return known(413, 'payload_too_large', 'Request body is too large');
     if (parserStatus === 415) return known(415, 'unsupported_media_type', 'Request body encoding is not supported');
-    return known(400, 'invalid_request', 'Request body is not valid JSON');
+    const invalid = AppError.invalidRequest([], 'Request body is not valid JSON');
+    return { status: 400, body: { code: invalid.code, message: invalid.message, details: invalid.details }, unexpected: false };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

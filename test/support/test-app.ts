@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { Writable } from 'node:stream';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createApplication } from '../../src/bootstrap';
+import { createLogger } from '../../src/common/logging/logger';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { databaseUrl, serverUrl, TEMPLATE_ENV, uniqueDatabaseName, withAdminClient } from './database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  /** Base URL of the listening app: requests go over real HTTP. */
+  url: string;
+  api: () => TestAgent;
+  dataSource: DataSource;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** Raw log output, to search for leaked secrets. */
+  rawLogs: () => string;
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Reuse the database of an earlier app (a restart, or a second replica). */
+  databaseOf?: TestApp;
+}
+
+const BASE_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'info',
+  BCRYPT_COST: '4',
+  DATA_DIR: '',
+  PORT: '0',
+};
+
+/**
+ * Boots the whole service exactly as main.ts does (same createApplication and configureApp) on
+ * its own database: a clone of the migrated template on a real server, or a fresh in-memory
+ * embedded PostgreSQL.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const server = serverUrl();
+  let ownDatabase: string | undefined;
+  let url: string | undefined = options.databaseOf?.config.databaseUrl;
+  if (server && !options.databaseOf) {
+    ownDatabase = uniqueDatabaseName('identity_test');
+    const template = process.env[TEMPLATE_ENV];
+    await withAdminClient(server, (client) =>
+      client.query(template ? `CREATE DATABASE "${ownDatabase}" TEMPLATE "${template}"` : `CREATE DATABASE "${ownDatabase}"`),
+    );
+    url = databaseUrl(server, ownDatabase);
+  }
+
+  const env: Record<string, string> = { ...BASE_ENV, ...options.env };
+  if (url) env.DATABASE_URL = url;
+  const config = loadConfig(env);
+
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const running = await createApplication(config, logger);
+  await running.app.listen(0, '127.0.0.1');
+  const address = running.app.getHttpServer().address() as { port: number };
+  const base = `http://127.0.0.1:${address.port}`;
+
+  return {
+    app: running.app,
+    config,
+    url: base,
+    api: () => request(base),
+    dataSource: running.app.get(DataSource),
+    get logs() {
+      return chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    rawLogs: () => chunks.join(''),
+    async close({ keepDatabase = false } = {}) {
+      await running.close();
+      if (server && ownDatabase && !keepDatabase) {
+        await withAdminClient(server, (client) => client.query(`DROP DATABASE IF EXISTS "${ownDatabase}" WITH (FORCE)`));
+      }
+    },
+  };
+}
