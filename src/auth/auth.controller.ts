@@ -1,3 +1,4 @@
+import { Public } from './public.decorator';
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
@@ -12,6 +13,7 @@ import { RegisterResponse, SessionResponse } from './dto/session.response';
 import { LocalAuthGuard } from './local-auth.guard';
 
 @ApiTags('auth')
+@Public()
 @Controller('api/v1')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

@@ -11,3 +11,10 @@ export class AccountNotFoundError extends AppError {
     super('account_not_found', 'No account exists for this email');
   }
 }
+
+/** Token missing, malformed, expired, revoked or of the wrong type: one answer for all. */
+export class UnauthorizedError extends AppError {
+  constructor(message = 'The access token is missing, invalid, expired or revoked') {
+    super('unauthorized', message);
+  }
+}

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
 import { LocalStrategy } from './local.strategy';
 import { PasswordHasher } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
@@ -16,6 +18,7 @@ import { TokensService } from './tokens.service';
   imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule],
   controllers: [AuthController],
   providers: [
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
     AuthService,
     LocalStrategy,
     PasswordHasher,

@@ -6,8 +6,9 @@ import { TransactionHost } from '../database/transaction-host';
 import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AccountNotFoundError, InvalidCredentialsError } from './auth.errors';
+import { AccountNotFoundError, InvalidCredentialsError, UnauthorizedError } from './auth.errors';
 import { PasswordHasher } from './password-hasher';
+import { Principal } from './principal';
 import { SessionsRepository } from './sessions.repository';
 import { TokensService } from './tokens.service';
 
@@ -70,6 +71,22 @@ export class AuthService {
     }
     delete user.passwordHash;
     return user;
+  }
+
+  /**
+   * Accepts an access token only when its signature, type and expiry hold and, live, its session
+   * is not revoked or expired, its user exists and its organization is not deleted.
+   */
+  async authenticate(token: string): Promise<Principal> {
+    const claims = await this.tokens.verifyAccessToken(token);
+    if (!claims) throw new UnauthorizedError();
+    const [session, user] = await Promise.all([this.sessions.findById(claims.sid), this.users.findById(claims.sub)]);
+    if (!session || session.userId !== claims.sub || session.revokedAt !== null || session.expiresAt.getTime() <= Date.now()) {
+      throw new UnauthorizedError();
+    }
+    if (!user) throw new UnauthorizedError();
+    if (claims.org_id !== null && !(await this.organizations.isLive(claims.org_id))) throw new UnauthorizedError();
+    return { userId: user.id, sessionId: session.id, email: user.email, systemRole: user.role, organizationId: claims.org_id };
   }
 
   /** Opens a session in the user's current organization and issues its first token pair. */

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { ClientInfo } from './auth.service';
+import { Principal } from './principal';
 
 /** The user the login guard authenticated. */
 export const AuthenticatedUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
@@ -11,4 +12,9 @@ export const AuthenticatedUser = createParamDecorator((_data: unknown, context: 
 export const Client = createParamDecorator((_data: unknown, context: ExecutionContext): ClientInfo => {
   const request = context.switchToHttp().getRequest<Request>();
   return { userAgent: request.header('user-agent') ?? null, ip: request.ip ?? null };
+});
+
+/** The caller authenticated by the bearer guard. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  return (context.switchToHttp().getRequest<Request>() as Request & { principal: Principal }).principal;
 });

@@ -16,6 +16,10 @@ export interface NewSession {
 export class SessionsRepository {
   constructor(private readonly tx: TransactionHost) {}
 
+  findById(id: string): Promise<Session | null> {
+    return this.tx.manager.getRepository(Session).findOneBy({ id });
+  }
+
   async insert(session: NewSession): Promise<void> {
     await this.tx.manager.getRepository(Session).insert({ ...session, lastUsedAt: new Date() });
   }

@@ -83,6 +83,42 @@ export class TokensService {
     return { token, jtiHash: hashTokenId(jti), expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000) };
   }
 
+  /** Verifies signature (by kid), algorithm, issuer, expiry and type; undefined when any fails. */
+  async verifyAccessToken(token: string): Promise<AccessTokenClaims | undefined> {
+    const claims = await this.verify<AccessTokenClaims>(token, { issuer: this.config.jwt.issuer });
+    return claims?.typ === 'access' ? claims : undefined;
+  }
+
+  async verifyRefreshToken(token: string): Promise<RefreshTokenClaims | undefined> {
+    const claims = await this.verify<RefreshTokenClaims>(token, {});
+    return claims?.typ === 'refresh' && typeof claims.sid === 'string' && typeof claims.jti === 'string' ? claims : undefined;
+  }
+
+  private async verify<T extends object>(token: string, options: { issuer?: string }): Promise<T | undefined> {
+    const header = this.decodeHeader(token);
+    const key = typeof header?.kid === 'string' ? this.keys.verificationKey(header.kid) : undefined;
+    // The algorithm comes from our key, never from the token: no "none", no HS256 signed with a public key.
+    if (!key || header?.alg !== key.algorithm) return undefined;
+    try {
+      return await this.jwt.verifyAsync<T>(token, {
+        algorithms: [key.algorithm],
+        ...options,
+        ...(key.algorithm === 'HS256' ? { secret: key.verificationSecret } : { publicKey: key.verificationSecret }),
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private decodeHeader(token: string): { kid?: unknown; alg?: unknown } | undefined {
+    try {
+      const decoded: unknown = this.jwt.decode(token, { complete: true });
+      return (decoded as { header?: { kid?: unknown; alg?: unknown } } | null)?.header;
+    } catch {
+      return undefined;
+    }
+  }
+
   private sign(payload: Record<string, unknown>, ttlSeconds: number): Promise<string> {
     const key = this.keys.signingKey;
     const now = Math.floor(Date.now() / 1000);

@@ -1,3 +1,4 @@
+import { Public } from '../auth/public.decorator';
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -17,6 +18,7 @@ class ReadinessResponse {
 }
 
 @ApiTags('probes')
+@Public()
 @Controller()
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -45,6 +45,10 @@ export class OrganizationsRepository {
     return id === undefined ? null : this.manager.getRepository(Organization).findOneByOrFail({ id });
   }
 
+  existsLive(id: string): Promise<boolean> {
+    return this.manager.getRepository(Organization).existsBy({ id });
+  }
+
   insertMembership(userId: string, organizationId: string, roleId: string): Promise<Membership> {
     return this.manager.getRepository(Membership).save({ userId, organizationId, roleId });
   }

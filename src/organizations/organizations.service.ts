@@ -43,6 +43,11 @@ export class OrganizationsService {
     return (await this.organizations.findMembershipsOfUser(userId)).map(toScope);
   }
 
+  /** True when the organization exists and is not deleted. */
+  isLive(organizationId: string): Promise<boolean> {
+    return this.organizations.existsLive(organizationId);
+  }
+
   /** The user's live membership in one organization, or null. */
   async findScope(userId: string, organizationId: string): Promise<OrganizationScope | null> {
     const view = await this.organizations.findMembership(userId, organizationId);

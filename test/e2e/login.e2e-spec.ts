@@ -20,7 +20,13 @@ describe('POST /api/v1/login', () => {
     const user = await registerUser(t.api, { name: 'Onur Kacmaz' });
     const response = await t.api().post('/api/v1/login').send({ username: user.email, password: user.password }).expect(200);
 
-    expect(Object.keys(response.body).sort()).toEqual(['current_organization', 'organizations', 'refresh_token', 'token', 'user']);
+    expect(Object.keys(response.body).sort()).toEqual([
+      'current_organization',
+      'organizations',
+      'refresh_token',
+      'token',
+      'user',
+    ]);
     expect(response.body.user).toEqual({
       id: user.id,
       name: 'Onur Kacmaz',
@@ -43,7 +49,21 @@ describe('POST /api/v1/login', () => {
 
     const claims = decodeJwt(session.token);
     expect(Object.keys(claims).sort()).toEqual(
-      ['email', 'exp', 'iat', 'iss', 'jti', 'org_id', 'org_role', 'org_slug', 'permissions', 'sid', 'sub', 'sys_role', 'typ'].sort(),
+      [
+        'email',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'org_id',
+        'org_role',
+        'org_slug',
+        'permissions',
+        'sid',
+        'sub',
+        'sys_role',
+        'typ',
+      ].sort(),
     );
     expect(claims).toMatchObject({
       iss: 'identity-service',
@@ -141,7 +161,9 @@ describe('POST /api/v1/login', () => {
     await t.dataSource.query('UPDATE users SET password_hash = $1 WHERE id = $2', [weak, user.id]);
 
     await loginAs(t.api, user);
-    const [row] = await t.dataSource.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+    const [row] = await t.dataSource.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [
+      user.id,
+    ]);
     expect(bcrypt.getRounds(row.password_hash)).toBe(5);
     expect(row.password_hash).not.toBe(weak);
     await loginAs(t.api, user);
@@ -152,7 +174,9 @@ describe('POST /api/v1/login', () => {
     const weak = await bcrypt.hash(user.password, 4);
     await t.dataSource.query('UPDATE users SET password_hash = $1 WHERE id = $2', [weak, user.id]);
     await t.api().post('/api/v1/login').send({ username: user.email, password: 'not-the-password' }).expect(401);
-    const [row] = await t.dataSource.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+    const [row] = await t.dataSource.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [
+      user.id,
+    ]);
     expect(row.password_hash).toBe(weak);
   });
 
@@ -204,7 +228,9 @@ describe('POST /api/v1/login', () => {
     const user = await registerUser(t.api);
     const session = await loginAs(t.api, user);
     await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(401);
-    const [row] = await t.dataSource.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+    const [row] = await t.dataSource.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [
+      user.id,
+    ]);
     const logs = t.rawLogs();
     expect(logs).toContain('/api/v1/login');
     for (const secret of [user.password, 'wrong-password', row.password_hash, session.token, session.refresh_token]) {
@@ -224,7 +250,11 @@ describe('POST /api/v1/login with LOGIN_HIDE_UNKNOWN_ACCOUNTS=true', () => {
   });
 
   it('answers 401 invalid_credentials for an unknown email, as for a wrong password', async () => {
-    const unknown = await t.api().post('/api/v1/login').send({ username: newCredentials().email, password: 'whatever-pw' }).expect(401);
+    const unknown = await t
+      .api()
+      .post('/api/v1/login')
+      .send({ username: newCredentials().email, password: 'whatever-pw' })
+      .expect(401);
     const user = await registerUser(t.api);
     const wrong = await t.api().post('/api/v1/login').send({ username: user.email, password: 'whatever-pw' }).expect(401);
     expect(unknown.body).toEqual(wrong.body);

@@ -33,7 +33,9 @@ describe('POST /api/v1/register', () => {
   it('creates an initial organization named after the user, with the user as owner', async () => {
     const user = await registerUser(t.api, { name: 'Grace Hopper' });
     const session = await loginAs(t.api, user);
-    expect(session.organizations).toEqual([{ id: expect.any(String), slug: 'grace-hopper', name: 'Grace Hopper', role: 'owner' }]);
+    expect(session.organizations).toEqual([
+      { id: expect.any(String), slug: 'grace-hopper', name: 'Grace Hopper', role: 'owner' },
+    ]);
     expect(session.current_organization).toEqual(session.organizations[0]);
   });
 
@@ -71,7 +73,11 @@ describe('POST /api/v1/register', () => {
         t
           .api()
           .post('/api/v1/register')
-          .send({ name: credentials.name, username: i % 2 ? credentials.email.toUpperCase() : credentials.email, password: credentials.password }),
+          .send({
+            name: credentials.name,
+            username: i % 2 ? credentials.email.toUpperCase() : credentials.email,
+            password: credentials.password,
+          }),
       ),
     );
     const statuses = responses.map((r) => r.status).sort();
@@ -88,7 +94,11 @@ describe('POST /api/v1/register', () => {
     const user = await registerUser(t.api, { password });
     await loginAs(t.api, user);
     // bcrypt alone would accept anything that starts with the same 72 bytes
-    const response = await t.api().post('/api/v1/login').send({ username: user.email, password: `${password}x` }).expect(401);
+    const response = await t
+      .api()
+      .post('/api/v1/login')
+      .send({ username: user.email, password: `${password}x` })
+      .expect(401);
     expect(response.body.code).toBe('invalid_credentials');
   });
 
@@ -122,7 +132,13 @@ describe('POST /api/v1/register', () => {
     const response = await t
       .api()
       .post('/api/v1/register')
-      .send({ name: credentials.name, username: credentials.email, password: credentials.password, role: 'read_only', is_admin: true })
+      .send({
+        name: credentials.name,
+        username: credentials.email,
+        password: credentials.password,
+        role: 'read_only',
+        is_admin: true,
+      })
       .expect(200);
     expect(response.body.user.role).toBe('admin');
   });
@@ -135,7 +151,11 @@ describe('POST /api/v1/register', () => {
     ['plain text', 'hello', 'text/plain', 415, 'unsupported_media_type'],
   ])('answers %s in the error shape', async (_case, body, type, status, code) => {
     const response = await t.api().post('/api/v1/register').set('Content-Type', type).send(body).expect(status);
-    expect(response.body).toEqual({ code, message: expect.any(String), details: code === 'invalid_request' ? { fields: [] } : null });
+    expect(response.body).toEqual({
+      code,
+      message: expect.any(String),
+      details: code === 'invalid_request' ? { fields: [] } : null,
+    });
   });
 
   it('answers an empty body with 400', async () => {

@@ -14,7 +14,10 @@ export function newCredentials(overrides: Partial<Omit<RegisteredUser, 'id'>> = 
 }
 
 /** Registers through the real endpoint. */
-export async function registerUser(api: () => TestAgent, overrides: Partial<Omit<RegisteredUser, 'id'>> = {}): Promise<RegisteredUser> {
+export async function registerUser(
+  api: () => TestAgent,
+  overrides: Partial<Omit<RegisteredUser, 'id'>> = {},
+): Promise<RegisteredUser> {
   const credentials = newCredentials(overrides);
   const response = await api()
     .post('/api/v1/register')
