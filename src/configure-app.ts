@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 /** Everything that must be done on the app instance; shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
   app.use(
     pinoHttp({

@@ -24,5 +24,11 @@ export interface AppConfig {
     issuer: string;
   };
   loginHideUnknownAccounts: boolean;
+  /** Seconds during which a just-rotated refresh token is refused without revoking its session. */
+  refreshReuseGraceSeconds: number;
+  /** Express "trust proxy": false, a hop count, or a list of proxy addresses/subnets. */
+  trustProxy: boolean | number | string[];
+  /** Members an organization may have (pending invitations count); undefined = unlimited. */
+  orgMaxMembers: number | undefined;
   bodyLimit: string;
 }

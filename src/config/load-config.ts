@@ -98,6 +98,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenTtl: duration('REFRESH_TOKEN_TTL', 30 * 86400),
     jwt: { algorithm, privateKey, secret, issuer: read('JWT_ISSUER') ?? 'identity-service' },
     loginHideUnknownAccounts: boolean('LOGIN_HIDE_UNKNOWN_ACCOUNTS', false),
+    refreshReuseGraceSeconds: integer('REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),
+    trustProxy: trustProxy(read('TRUST_PROXY'), problems),
+    orgMaxMembers: read('ORG_MAX_MEMBERS') === undefined ? undefined : integer('ORG_MAX_MEMBERS', 0, 1, 1_000_000),
     bodyLimit: read('BODY_LIMIT') ?? '100kb',
   };
   if (production && config.bcryptCost < 10) problems.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
@@ -106,6 +109,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
+}
+
+/**
+ * TRUST_PROXY decides when X-Forwarded-For is believed: unset/false = never (the peer address is
+ * the client), a number = that many proxy hops, otherwise a comma-separated list of proxy
+ * addresses or subnets (Express names such as "loopback" allowed).
+ */
+function trustProxy(value: string | undefined, problems: string[]): boolean | number | string[] {
+  if (value === undefined || value.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value.toLowerCase() === 'true') {
+    problems.push('TRUST_PROXY=true would believe any X-Forwarded-For; give a hop count or the proxy addresses');
+    return false;
+  }
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const valid = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
+  const bad = entries.filter((entry) => !valid.test(entry));
+  if (entries.length === 0 || bad.length > 0) problems.push(`TRUST_PROXY has entries that are not addresses or subnets: ${bad.join(', ')}`);
+  return entries;
 }
 
 /** Returns why a PEM key cannot sign with the algorithm, or undefined when it can. */

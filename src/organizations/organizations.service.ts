@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { TransactionHost } from '../database/transaction-host';
+import { ReadOnlyUserError } from './organizations.errors';
 import { Organization } from './organization.entity';
 import { MembershipView, OrganizationsRepository } from './organizations.repository';
 import { SYSTEM_ROLE_IDS } from './permissions';
@@ -21,7 +24,16 @@ export interface OrganizationScope extends OrganizationSummary {
 
 @Injectable()
 export class OrganizationsService {
-  constructor(private readonly organizations: OrganizationsRepository) {}
+  constructor(
+    private readonly organizations: OrganizationsRepository,
+    private readonly tx: TransactionHost,
+  ) {}
+
+  /** POST /organizations: any user but a read_only one may create an organization and own it. */
+  async createOrganizationFor(principal: Principal, name: string): Promise<OrganizationScope> {
+    if (principal.systemRole === 'read_only') throw new ReadOnlyUserError();
+    return this.tx.run(() => this.createOrganization(principal.userId, name));
+  }
 
   /** Creates an organization with a unique slug derived from its name and makes `userId` its owner. */
   async createOrganization(userId: string, name: string): Promise<OrganizationScope> {
