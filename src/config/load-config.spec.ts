@@ -1,0 +1,108 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigValidationError, loadConfig } from './load-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+const pem = (type: 'rsa' | 'ec', options: { modulusLength?: number; namedCurve?: string }): string => {
+  const { privateKey } =
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: options.modulusLength ?? 2048 })
+      : generateKeyPairSync('ec', { namedCurve: options.namedCurve ?? 'prime256v1' });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      nodeEnv: 'development',
+      databaseUrl: undefined,
+      dataDir: './data',
+      dbMigrate: true,
+      bcryptCost: 12,
+      accessTokenTtl: 3600,
+      refreshTokenTtl: 30 * 86400,
+      jwt: { algorithm: 'RS256', privateKey: undefined, secret: undefined, issuer: 'identity-service' },
+      loginHideUnknownAccounts: false,
+      refreshReuseGraceSeconds: 0,
+      trustProxy: false,
+      orgMaxMembers: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads durations in seconds or with a unit', () => {
+    expect(loadConfig({ ACCESS_TOKEN_TTL: '15m', REFRESH_TOKEN_TTL: '7d' })).toMatchObject({
+      accessTokenTtl: 900,
+      refreshTokenTtl: 604800,
+    });
+  });
+
+  it('lists every bad variable in one error', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      BCRYPT_COST: '31',
+      JWT_ALGORITHM: 'none',
+      DB_MIGRATE: 'maybe',
+      ACCESS_TOKEN_TTL: '-5',
+      DATABASE_URL: 'mysql://localhost/db',
+      LOG_LEVEL: 'loud',
+    });
+    expect(problems).toHaveLength(7);
+    for (const name of ['PORT', 'BCRYPT_COST', 'JWT_ALGORITHM', 'DB_MIGRATE', 'ACCESS_TOKEN_TTL', 'DATABASE_URL', 'LOG_LEVEL']) {
+      expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('refuses to boot in production without a signing key', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringContaining('JWT_PRIVATE_KEY')]);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })).toEqual([expect.stringContaining('JWT_SECRET')]);
+  });
+
+  it('refuses a weak RSA key, a key of the wrong type and an unreadable key', () => {
+    expect(problemsOf({ JWT_PRIVATE_KEY: pem('rsa', { modulusLength: 1024 }) })).toEqual([
+      expect.stringContaining('at least 2048 bits'),
+    ]);
+    expect(problemsOf({ JWT_PRIVATE_KEY: pem('ec', { namedCurve: 'prime256v1' }) })).toEqual([expect.stringContaining('RSA')]);
+    expect(problemsOf({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: pem('ec', { namedCurve: 'secp384r1' }) })).toEqual([
+      expect.stringContaining('P-256'),
+    ]);
+    expect(problemsOf({ JWT_PRIVATE_KEY: 'not a key' })).toEqual([expect.stringContaining('PEM')]);
+  });
+
+  it('accepts a strong key with escaped newlines, as container platforms pass it', () => {
+    const key = pem('rsa', { modulusLength: 2048 });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: key.replace(/\n/g, '\\n') });
+    expect(config.jwt.privateKey).toBe(key.trim());
+  });
+
+  it('refuses a short or placeholder HS256 secret', () => {
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'changeme' })).toHaveLength(1);
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'x'.repeat(31) })).toHaveLength(1);
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+  });
+
+  it('refuses a low bcrypt cost in production', () => {
+    const key = pem('rsa', { modulusLength: 2048 });
+    expect(problemsOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: key, BCRYPT_COST: '8' })).toEqual([
+      expect.stringContaining('BCRYPT_COST'),
+    ]);
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxies, and refuses "true"', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringContaining('TRUST_PROXY')]);
+    expect(problemsOf({ TRUST_PROXY: 'evil.example.com' })).toEqual([expect.stringContaining('TRUST_PROXY')]);
+  });
+});
