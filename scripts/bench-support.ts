@@ -1,0 +1,118 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export interface Service {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built service (dist/) as its own process on a fresh database, so the load generator
+ * does not share its event loop. BENCH_DATABASE_URL (default: the local PostgreSQL) names the
+ * server; BENCH_DATABASE_URL=embedded uses the embedded database instead.
+ */
+export async function startBuiltService(env: Record<string, string>): Promise<Service> {
+  const server = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  if (server !== 'embedded') {
+    const name = `identity_bench_${randomBytes(4).toString('hex')}`;
+    await admin(server, `CREATE DATABASE "${name}"`);
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = () => admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: '',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {
+      // starting
+    }
+    await sleep(200);
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await dropDatabase();
+    },
+  };
+}
+
+async function admin(server: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export interface LoadResult {
+  completed: number;
+  errors: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** Closed loop: `concurrency` workers each send the next request as soon as the last answers. */
+export async function runLoad(
+  concurrency: number,
+  seconds: number,
+  request: (worker: number) => Promise<boolean>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const ok = await request(worker).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    completed: latencies.length,
+    errors,
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+export const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
