@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { UsersModule } from './users/users.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         OrganizationsModule,
+        MailModule,
         AuthModule,
       ],
       providers: [

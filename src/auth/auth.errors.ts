@@ -18,3 +18,27 @@ export class UnauthorizedError extends AppError {
     super('unauthorized', message);
   }
 }
+
+export class InvalidEmailTokenError extends AppError {
+  constructor() {
+    super('unauthorized', 'The token is invalid, already used or expired');
+  }
+}
+
+export class AlreadyVerifiedError extends AppError {
+  constructor() {
+    super('already_verified', 'The email address is already verified');
+  }
+}
+
+export class EmailNotVerifiedError extends AppError {
+  constructor() {
+    super('email_not_verified', 'Verify your email address before signing in');
+  }
+}
+
+export class WrongCurrentPasswordError extends AppError {
+  constructor() {
+    super('invalid_credentials', 'The current password is wrong');
+  }
+}

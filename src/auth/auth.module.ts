@@ -2,11 +2,16 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
+import { AccountController } from './account.controller';
+import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { EmailTokensRepository } from './email-tokens.repository';
+import { EmailTokensService } from './email-tokens.service';
 import { LocalStrategy } from './local.strategy';
 import { PasswordHasher } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
@@ -15,8 +20,8 @@ import { SigningKeysService } from './signing-keys.service';
 import { TokensService } from './tokens.service';
 
 @Module({
-  imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule],
-  controllers: [AuthController],
+  imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule, MailModule],
+  controllers: [AuthController, AccountController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     AuthService,
@@ -26,6 +31,9 @@ import { TokensService } from './tokens.service';
     SigningKeysService,
     SigningKeysRepository,
     SessionsRepository,
+    AccountService,
+    EmailTokensService,
+    EmailTokensRepository,
   ],
   exports: [AuthService],
 })

@@ -6,7 +6,8 @@ import { TransactionHost } from '../database/transaction-host';
 import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AccountNotFoundError, InvalidCredentialsError, UnauthorizedError } from './auth.errors';
+import { AccountService } from './account.service';
+import { AccountNotFoundError, EmailNotVerifiedError, InvalidCredentialsError, UnauthorizedError } from './auth.errors';
 import { PasswordHasher } from './password-hasher';
 import { Principal } from './principal';
 import { SessionsRepository } from './sessions.repository';
@@ -41,15 +42,20 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsRepository,
+    private readonly account: AccountService,
   ) {}
 
-  /** Creates the user, their first organization (named after them) and the owner membership, atomically. */
+  /**
+   * Creates the user, their first organization (named after them), the owner membership and the
+   * verification email in the outbox, atomically.
+   */
   async register({ name, email, password }: Registration): Promise<User> {
     const passwordHash = await this.passwords.hash(password);
     return this.tx.run(async () => {
       const user = await this.users.createUser({ name, email, passwordHash });
       const organization = await this.organizations.createOrganization(user.id, name);
       await this.users.rememberOrganization(user.id, organization.id);
+      await this.account.sendVerification(user);
       return user;
     });
   }
@@ -65,6 +71,8 @@ export class AuthService {
       throw this.config.loginHideUnknownAccounts ? new InvalidCredentialsError() : new AccountNotFoundError();
     }
     if (!matches) throw new InvalidCredentialsError();
+    // Only after the password matched: an unverified account is not revealed to a guesser.
+    if (this.config.requireVerifiedEmail && !user.emailVerifiedAt) throw new EmailNotVerifiedError();
     const hash = user.passwordHash as string;
     if (this.passwords.needsRehash(hash)) {
       await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull, Not } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import { Session } from './session.entity';
 
@@ -22,5 +23,15 @@ export class SessionsRepository {
 
   async insert(session: NewSession): Promise<void> {
     await this.tx.manager.getRepository(Session).insert({ ...session, lastUsedAt: new Date() });
+  }
+
+  /** Revokes every live session of the user, but `exceptId` when given. */
+  async revokeAllOfUser(userId: string, reason: string, exceptId?: string): Promise<void> {
+    await this.tx.manager
+      .getRepository(Session)
+      .update(
+        { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
+        { revokedAt: new Date(), revokedReason: reason },
+      );
   }
 }

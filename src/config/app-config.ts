@@ -31,4 +31,17 @@ export interface AppConfig {
   /** Members an organization may have (pending invitations count); undefined = unlimited. */
   orgMaxMembers: number | undefined;
   bodyLimit: string;
+  mail: {
+    /** smtp:// or smtps:// URL; unset = no delivery (development writes emails to the log). */
+    smtpUrl: string | undefined;
+    from: string;
+    /** Base of the links in emails (the front end that calls verify-email / password/reset). */
+    publicUrl: string;
+    pollIntervalMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+  };
+  emailVerificationTtl: number;
+  passwordResetTtl: number;
+  requireVerifiedEmail: boolean;
 }

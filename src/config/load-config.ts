@@ -102,7 +102,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: trustProxy(read('TRUST_PROXY'), problems),
     orgMaxMembers: read('ORG_MAX_MEMBERS') === undefined ? undefined : integer('ORG_MAX_MEMBERS', 0, 1, 1_000_000),
     bodyLimit: read('BODY_LIMIT') ?? '100kb',
+    mail: {
+      smtpUrl: read('SMTP_URL'),
+      from: read('MAIL_FROM') ?? 'Identity <no-reply@localhost>',
+      publicUrl: (read('PUBLIC_URL') ?? 'http://localhost:8080').replace(/\/+$/, ''),
+      pollIntervalMs: integer('MAIL_POLL_INTERVAL_MS', 1000, 50, 600_000),
+      retryBaseMs: integer('MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),
+      maxAttempts: integer('MAIL_MAX_ATTEMPTS', 10, 1, 100),
+    },
+    emailVerificationTtl: duration('EMAIL_VERIFICATION_TTL', 86400),
+    passwordResetTtl: duration('PASSWORD_RESET_TTL', 3600),
+    requireVerifiedEmail: boolean('REQUIRE_VERIFIED_EMAIL', false),
   };
+  if (config.mail.smtpUrl !== undefined && !/^smtps?:\/\//.test(config.mail.smtpUrl))
+    problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  if (!/^https?:\/\/[^\s]+$/.test(config.mail.publicUrl))
+    problems.push(`PUBLIC_URL must be an http(s) URL (got "${config.mail.publicUrl}")`);
   if (production && config.bcryptCost < 10) problems.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
   if (!/^\d+(b|kb|mb)$/i.test(config.bodyLimit))
     problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${config.bodyLimit}")`);

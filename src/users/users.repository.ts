@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from './user.entity';
 
@@ -18,6 +19,14 @@ export class UsersRepository {
 
   findById(id: string): Promise<User | null> {
     return this.repository.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.repository.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email }).getOne();
+  }
+
+  async markEmailVerified(id: string, at: Date): Promise<void> {
+    await this.repository.update({ id, emailVerifiedAt: IsNull() }, { emailVerifiedAt: at });
   }
 
   /** The only read that includes the password hash: credential checks need it, nothing else does. */

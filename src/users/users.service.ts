@@ -27,6 +27,14 @@ export class UsersService {
     return this.users.findByEmailWithPasswordHash(email);
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email);
+  }
+
+  markEmailVerified(id: string): Promise<void> {
+    return this.users.markEmailVerified(id, new Date());
+  }
+
   updatePasswordHash(id: string, passwordHash: string): Promise<void> {
     return this.users.updatePasswordHash(id, passwordHash);
   }

@@ -21,6 +21,8 @@ export interface TestApp {
   logs: Record<string, unknown>[];
   /** Raw log output, to search for leaked secrets. */
   rawLogs: () => string;
+  /** The database this app created on the test server, if any. */
+  databaseName: string | undefined;
   close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
@@ -45,7 +47,8 @@ const BASE_ENV: Record<string, string> = {
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const server = serverUrl();
-  let ownDatabase: string | undefined;
+  // A reusing app takes over dropping the database it inherited.
+  let ownDatabase: string | undefined = options.databaseOf?.databaseName;
   let url: string | undefined = options.databaseOf?.config.databaseUrl;
   if (server && !options.databaseOf) {
     ownDatabase = uniqueDatabaseName('identity_test');
@@ -87,6 +90,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         .map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     rawLogs: () => chunks.join(''),
+    databaseName: ownDatabase,
     async close({ keepDatabase = false } = {}) {
       await running.close();
       if (server && ownDatabase && !keepDatabase) {

@@ -1,0 +1,78 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
+import { AccountService } from './account.service';
+import { CurrentPrincipal } from './current-user.decorator';
+import {
+  ChangedResponse,
+  ChangePasswordDto,
+  EmailTokenDto,
+  ForgotPasswordDto,
+  ResetPasswordDto,
+  ResetResponse,
+  SentResponse,
+  VerifiedResponse,
+} from './dto/account.dto';
+import type { Principal } from './principal';
+import { Public } from './public.decorator';
+
+@ApiTags('auth')
+@Controller('api/v1')
+export class AccountController {
+  constructor(private readonly account: AccountService) {}
+
+  @Public()
+  @Post('verify-email')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm an email address with the token from the verification email' })
+  @ApiOkResponse({ type: VerifiedResponse })
+  @ApiErrors([...BODY_ERRORS, 401], { 401: 'The token is invalid, already used or expired (unauthorized)' })
+  async verifyEmail(@Body() body: EmailTokenDto): Promise<VerifiedResponse> {
+    await this.account.verifyEmail(body.token);
+    return { verified: true };
+  }
+
+  @Post('resend-verification')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Send a new verification email; older links stop working' })
+  @ApiOkResponse({ type: SentResponse })
+  @ApiErrors([401, 409], { 409: 'The email address is already verified (already_verified)' })
+  async resendVerification(@CurrentPrincipal() principal: Principal): Promise<SentResponse> {
+    await this.account.resendVerification(principal);
+    return { sent: true };
+  }
+
+  @Public()
+  @Post('password/forgot')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Email a password-reset link; answers the same whether or not the account exists' })
+  @ApiOkResponse({ type: SentResponse })
+  @ApiErrors(BODY_ERRORS)
+  async forgotPassword(@Body() body: ForgotPasswordDto): Promise<SentResponse> {
+    await this.account.forgotPassword(body.username);
+    return { sent: true };
+  }
+
+  @Public()
+  @Post('password/reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set a new password with the token from the reset email; every session is revoked' })
+  @ApiOkResponse({ type: ResetResponse })
+  @ApiErrors([...BODY_ERRORS, 401], { 401: 'The token is invalid, already used or expired (unauthorized)' })
+  async resetPassword(@Body() body: ResetPasswordDto): Promise<ResetResponse> {
+    await this.account.resetPassword(body.token, body.password);
+    return { reset: true };
+  }
+
+  @Post('me/password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Change the caller's password; every other session is revoked" })
+  @ApiOkResponse({ type: ChangedResponse })
+  @ApiErrors([...BODY_ERRORS, 401], { 401: 'Not authenticated, or the current password is wrong (invalid_credentials)' })
+  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<ChangedResponse> {
+    await this.account.changePassword(principal, body.current_password, body.new_password);
+    return { changed: true };
+  }
+}

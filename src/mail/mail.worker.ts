@@ -1,0 +1,140 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, Transporter } from 'nodemailer';
+import { Logger } from 'pino';
+import { LOGGER } from '../common/logging/logger.module';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { OutboxEmail } from './outbox-email.entity';
+import { OutboxRepository } from './outbox.repository';
+
+const BATCH = 10;
+// Longer than the SMTP timeouts below together, so a claim never lapses during a send.
+const LEASE_SECONDS = 120;
+const MAX_BACKOFF_MS = 3_600_000;
+
+interface Delivery {
+  send(email: OutboxEmail): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Delivers the outbox: claims due emails (each by exactly one replica), sends them through
+ * SMTP_URL, and retries failures with exponential backoff. A claimed email whose process died
+ * is claimed again when its lease ends, so nothing is lost; every message carries a stable
+ * Message-ID so a receiver can recognise the rare resend after a crash between send and record.
+ */
+@Injectable()
+export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private current: Promise<void> | undefined;
+  private delivery: Delivery | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.delivery = this.createDelivery();
+    if (!this.delivery) {
+      this.logger.warn('SMTP_URL is not set: emails stay in the outbox until it is');
+      return;
+    }
+    this.timer = setInterval(() => void this.tick(), this.config.mail.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.current;
+    this.delivery?.close();
+  }
+
+  /** One pass over the due emails; overlapping ticks are skipped. */
+  tick(): Promise<void> {
+    this.current ??= this.deliverDue().finally(() => (this.current = undefined));
+    return this.current;
+  }
+
+  private async deliverDue(): Promise<void> {
+    const delivery = this.delivery;
+    if (!delivery) return;
+    let batch: OutboxEmail[];
+    try {
+      batch = await this.outbox.claimDue(BATCH, LEASE_SECONDS);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not read the email outbox');
+      return;
+    }
+    for (const email of batch) {
+      try {
+        await delivery.send(email);
+        await this.outbox.markSent(email.id);
+        this.logger.info({ outbox_id: email.id, attempts: email.attempts }, 'email sent');
+      } catch (error) {
+        await this.recordFailure(email, error);
+      }
+    }
+  }
+
+  private async recordFailure(email: OutboxEmail, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      if (email.attempts >= this.config.mail.maxAttempts) {
+        await this.outbox.markFailed(email.id, message);
+        this.logger.error({ outbox_id: email.id, attempts: email.attempts, reason: message }, 'email given up');
+        return;
+      }
+      const backoff = Math.min(this.config.mail.retryBaseMs * 2 ** (email.attempts - 1), MAX_BACKOFF_MS);
+      const jittered = backoff * (0.8 + Math.random() * 0.4);
+      await this.outbox.markRetry(email.id, new Date(Date.now() + jittered), message);
+      this.logger.warn(
+        { outbox_id: email.id, attempts: email.attempts, retry_in_ms: Math.round(jittered), reason: message },
+        'email not sent',
+      );
+    } catch (recordError) {
+      // The lease will lapse and the email be claimed again.
+      this.logger.error({ err: recordError, outbox_id: email.id }, 'could not record an email failure');
+    }
+  }
+
+  private createDelivery(): Delivery | undefined {
+    const { smtpUrl, from } = this.config.mail;
+    if (smtpUrl) {
+      const transport: Transporter = createTransport({
+        url: smtpUrl,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      });
+      return {
+        send: async (email) => {
+          await transport.sendMail({
+            from,
+            to: email.toAddress,
+            subject: email.subject,
+            text: email.textBody,
+            html: email.htmlBody,
+            messageId: `<${email.id}@identity-service>`,
+          });
+        },
+        close: () => transport.close(),
+      };
+    }
+    if (this.config.nodeEnv === 'development') {
+      // Development only, by design: lets a newcomer follow the links without a mail server.
+      return {
+        send: (email) => {
+          this.logger.info(
+            { to: email.toAddress, subject: email.subject, body: email.textBody },
+            'email (development: not sent)',
+          );
+          return Promise.resolve();
+        },
+        close: () => undefined,
+      };
+    }
+    return undefined;
+  }
+}

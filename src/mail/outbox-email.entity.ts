@@ -1,0 +1,47 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * An email waiting to be sent: written in the same transaction as whatever it announces, then
+ * delivered by the mail worker. Rows stay after delivery (sent_at) as a record.
+ */
+@Entity({ name: 'outbox_emails' })
+@Index('ix_outbox_emails_due', ['nextAttemptAt'], { where: '"sent_at" IS NULL AND "failed_at" IS NULL' })
+export class OutboxEmail {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_outbox_emails' })
+  id!: string;
+
+  @Column({ name: 'to_address', type: 'varchar', length: 320 })
+  toAddress!: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  subject!: string;
+
+  @Column({ name: 'text_body', type: 'text' })
+  textBody!: string;
+
+  @Column({ name: 'html_body', type: 'text' })
+  htmlBody!: string;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  /** A worker's claim: until then no other worker (or replica) takes the row. */
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil!: Date | null;
+
+  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  /** Set when every attempt failed; the row is kept for an operator to inspect. */
+  @Column({ name: 'failed_at', type: 'timestamptz', nullable: true })
+  failedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
