@@ -287,3 +287,18 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('without SMTP_URL in development', () => {
+  it('writes the email with its link to the log, so a newcomer can follow it', async () => {
+    const t = await createTestApp({ env: { ...MAIL_ENV, NODE_ENV: 'development' } });
+    try {
+      const user = await registerUser(t.api);
+      await waitUntil(() => t.logs.some((line) => line.msg === 'email (development: not sent)' && line.to === user.email));
+      const line = t.logs.find((l) => l.msg === 'email (development: not sent)' && l.to === user.email) as { body: string };
+      const token = /token=([A-Za-z0-9_-]+)/.exec(line.body)?.[1] as string;
+      await t.api().post('/api/v1/verify-email').send({ token }).expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
