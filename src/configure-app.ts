@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { renderError } from './common/errors/render-error';
@@ -14,6 +15,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
+  app.use(helmet());
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    maxAge: 600,
+  });
+  app.use(requestTimeout(config.requestTimeoutMs));
   app.use(
     pinoHttp({
       logger,
@@ -34,6 +42,19 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     res.status(rendered.status).json(rendered.body);
   });
   setUpOpenApi(app);
+}
+
+/** Answers 503 unavailable to a request still unanswered after `ms`, so no client waits forever. */
+function requestTimeout(ms: number) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const timer = setTimeout(() => {
+      if (!res.headersSent) res.status(503).json({ code: 'unavailable', message: 'The request took too long', details: null });
+    }, ms);
+    timer.unref();
+    res.once('close', () => clearTimeout(timer));
+    res.once('finish', () => clearTimeout(timer));
+    next();
+  };
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

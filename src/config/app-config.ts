@@ -31,6 +31,10 @@ export interface AppConfig {
   /** Members an organization may have (pending invitations count); undefined = unlimited. */
   orgMaxMembers: number | undefined;
   bodyLimit: string;
+  /** Origins allowed by CORS; empty = no cross-origin browser access. */
+  corsOrigins: string[];
+  /** A request still unanswered after this many ms gets 503 and its socket is closed. */
+  requestTimeoutMs: number;
   mail: {
     /** smtp:// or smtps:// URL; unset = no delivery (development writes emails to the log). */
     smtpUrl: string | undefined;

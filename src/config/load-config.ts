@@ -102,6 +102,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: trustProxy(read('TRUST_PROXY'), problems),
     orgMaxMembers: read('ORG_MAX_MEMBERS') === undefined ? undefined : integer('ORG_MAX_MEMBERS', 0, 1, 1_000_000),
     bodyLimit: read('BODY_LIMIT') ?? '100kb',
+    corsOrigins: (read('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     mail: {
       smtpUrl: read('SMTP_URL'),
       from: read('MAIL_FROM') ?? 'Identity <no-reply@localhost>',
@@ -121,6 +126,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && config.bcryptCost < 10) problems.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
   if (!/^\d+(b|kb|mb)$/i.test(config.bodyLimit))
     problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${config.bodyLimit}")`);
+
+  const badOrigins = config.corsOrigins.filter((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
+  if (badOrigins.length > 0)
+    problems.push(`CORS_ORIGINS must list origins like https://app.example.com (got ${badOrigins.join(', ')})`);
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

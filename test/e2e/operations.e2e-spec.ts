@@ -56,6 +56,25 @@ describe('operations: probes, request ids, errors, OpenAPI', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('sends security headers (helmet) on every answer', async () => {
+    const response = await t.api().get('/healthz').expect(200);
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'strict-transport-security': expect.stringContaining('max-age='),
+      'content-security-policy': expect.stringContaining("default-src 'self'"),
+    });
+  });
+
+  it('allows no cross-origin browser access by default', async () => {
+    const response = await t
+      .api()
+      .options('/api/v1/login')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('writes structured JSON log lines', async () => {
     await t.api().get('/healthz').expect(200);
     const line = t.logs.find((l) => (l.req as { url?: string } | undefined)?.url === '/healthz');
@@ -135,5 +154,32 @@ describe('operations: probes, request ids, errors, OpenAPI', () => {
     expect(t.logs.some((line) => line.level === 'error' && typeof (line.err as { stack?: string })?.stack === 'string')).toBe(
       true,
     );
+  });
+});
+
+describe('CORS_ORIGINS', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { CORS_ORIGINS: 'https://app.example.com' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lets a listed origin call the API from a browser, and no other', async () => {
+    const allowed = await t
+      .api()
+      .options('/api/v1/login')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'POST')
+      .expect(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const other = await t
+      .api()
+      .options('/api/v1/login')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
