@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
+import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { AccountService } from './account.service';
 import { CurrentPrincipal } from './current-user.decorator';
 import {
@@ -24,9 +25,11 @@ export class AccountController {
   @Public()
   @Post('verify-email')
   @HttpCode(200)
+  @UseGuards(IpRateLimitGuard)
+  @RateLimit('verify_email')
   @ApiOperation({ summary: 'Confirm an email address with the token from the verification email' })
   @ApiOkResponse({ type: VerifiedResponse })
-  @ApiErrors([...BODY_ERRORS, 401], { 401: 'The token is invalid, already used or expired (unauthorized)' })
+  @ApiErrors([...BODY_ERRORS, 401, 429], { 401: 'The token is invalid, already used or expired (unauthorized)' })
   async verifyEmail(@Body() body: EmailTokenDto): Promise<VerifiedResponse> {
     await this.account.verifyEmail(body.token);
     return { verified: true };
@@ -46,9 +49,11 @@ export class AccountController {
   @Public()
   @Post('password/forgot')
   @HttpCode(200)
+  @UseGuards(IpRateLimitGuard)
+  @RateLimit('forgot_password')
   @ApiOperation({ summary: 'Email a password-reset link; answers the same whether or not the account exists' })
   @ApiOkResponse({ type: SentResponse })
-  @ApiErrors(BODY_ERRORS)
+  @ApiErrors([...BODY_ERRORS, 429])
   async forgotPassword(@Body() body: ForgotPasswordDto): Promise<SentResponse> {
     await this.account.forgotPassword(body.username);
     return { sent: true };
@@ -57,9 +62,11 @@ export class AccountController {
   @Public()
   @Post('password/reset')
   @HttpCode(200)
+  @UseGuards(IpRateLimitGuard)
+  @RateLimit('reset_password')
   @ApiOperation({ summary: 'Set a new password with the token from the reset email; every session is revoked' })
   @ApiOkResponse({ type: ResetResponse })
-  @ApiErrors([...BODY_ERRORS, 401], { 401: 'The token is invalid, already used or expired (unauthorized)' })
+  @ApiErrors([...BODY_ERRORS, 401, 429], { 401: 'The token is invalid, already used or expired (unauthorized)' })
   async resetPassword(@Body() body: ResetPasswordDto): Promise<ResetResponse> {
     await this.account.resetPassword(body.token, body.password);
     return { reset: true };

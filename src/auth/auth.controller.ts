@@ -2,6 +2,7 @@ import { Public } from './public.decorator';
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
+import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { toOrganizationSummaryResponse } from '../organizations/dto/organization-summary.response';
 import { toUserResponse } from '../users/dto/user.response';
 import { User } from '../users/user.entity';
@@ -20,13 +21,15 @@ export class AuthController {
 
   @Post('register')
   @HttpCode(200)
+  @UseGuards(IpRateLimitGuard)
+  @RateLimit('register')
   @ApiOperation({
     summary: 'Create an account',
     description:
       'Creates the user (system role admin), an initial organization named after the user and the owner membership. No tokens.',
   })
   @ApiOkResponse({ type: RegisterResponse })
-  @ApiErrors([...BODY_ERRORS, 409], { 409: 'An account with this email already exists (email_taken)' })
+  @ApiErrors([...BODY_ERRORS, 409, 429], { 409: 'An account with this email already exists (email_taken)' })
   async register(@Body() body: RegisterDto): Promise<RegisterResponse> {
     const user = await this.auth.register({ name: body.name, email: body.username, password: body.password });
     return { user: toUserResponse(user) };
@@ -34,7 +37,8 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @UseGuards(LocalAuthGuard)
+  @UseGuards(IpRateLimitGuard, LocalAuthGuard)
+  @RateLimit('login')
   @ApiOperation({
     summary: 'Sign in',
     description:
@@ -42,7 +46,8 @@ export class AuthController {
   })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: SessionResponse })
-  @ApiErrors([...BODY_ERRORS, 401, 404], {
+  @ApiErrors([...BODY_ERRORS, 401, 404, 429], {
+    429: 'Too many attempts from this IP, or the account is locked out after failed logins (rate_limited, with Retry-After)',
     401: 'Invalid credentials (invalid_credentials)',
     404: 'Account not found (account_not_found); 401 invalid_credentials instead when LOGIN_HIDE_UNKNOWN_ACCOUNTS=true',
   })

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { MailModule } from '../mail/mail.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AccountController } from './account.controller';
@@ -20,7 +21,7 @@ import { SigningKeysService } from './signing-keys.service';
 import { TokensService } from './tokens.service';
 
 @Module({
-  imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule, MailModule],
+  imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule, MailModule, RateLimitModule],
   controllers: [AuthController, AccountController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionHost } from '../database/transaction-host';
 import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccountService } from './account.service';
@@ -43,6 +44,7 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly sessions: SessionsRepository,
     private readonly account: AccountService,
+    private readonly limits: RateLimitService,
   ) {}
 
   /**
@@ -65,12 +67,16 @@ export class AuthService {
    * account exists, so timing tells nothing more than the answer does.
    */
   async validateCredentials(email: string, password: string): Promise<User> {
+    await this.limits.assertAccountOpen(email);
     const user = await this.users.findByEmailWithPasswordHash(email.trim());
     const matches = await this.passwords.verify(password, user?.passwordHash);
-    if (!user) {
-      throw this.config.loginHideUnknownAccounts ? new InvalidCredentialsError() : new AccountNotFoundError();
+    if (!user || !matches) {
+      // Unknown emails count too: the throttle must not tell them apart.
+      await this.limits.recordLoginFailure(email);
+      if (!user) throw this.config.loginHideUnknownAccounts ? new InvalidCredentialsError() : new AccountNotFoundError();
+      throw new InvalidCredentialsError();
     }
-    if (!matches) throw new InvalidCredentialsError();
+    await this.limits.recordLoginSuccess(email);
     // Only after the password matched: an unverified account is not revealed to a guesser.
     if (this.config.requireVerifiedEmail && !user.emailVerifiedAt) throw new EmailNotVerifiedError();
     const hash = user.passwordHash as string;

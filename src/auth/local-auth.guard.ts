@@ -1,18 +1,38 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import passport from 'passport';
 import { validateBody } from '../common/http/validation';
+import { User } from '../users/user.entity';
+import { InvalidCredentialsError } from './auth.errors';
 import { LoginDto } from './dto/login.dto';
+import { LocalStrategy } from './local.strategy';
 
 /**
- * Guards run before pipes, so passport would answer a malformed body with 401 "missing
- * credentials". The body is validated here first: bad input is a 400, as for every other route.
+ * Runs the passport-local strategy for login.
+ *
+ * Two deliberate differences from `AuthGuard('local')`: the body is validated first (guards run
+ * before pipes, and a malformed body must answer 400, not passport's 401 "missing credentials"),
+ * and passport is handed this app's strategy instance instead of looking "local" up in its
+ * process-wide registry, where a second app in the same process (tests, replicas) would replace it.
  */
 @Injectable()
-export class LocalAuthGuard extends AuthGuard('local') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
+export class LocalAuthGuard implements CanActivate {
+  constructor(private readonly strategy: LocalStrategy) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { user?: User }>();
     request.body = await validateBody(LoginDto, request.body);
-    return (await super.canActivate(context)) as boolean;
+    request.user = await new Promise<User>((resolve, reject) => {
+      const authenticate = passport.authenticate(this.strategy, { session: false }, (error: unknown, user: User | false) => {
+        if (error) reject(error);
+        else if (!user) reject(new InvalidCredentialsError());
+        else resolve(user);
+      }) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+      authenticate(request, http.getResponse<Response>(), (error) =>
+        reject(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+    return true;
   }
 }

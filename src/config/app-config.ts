@@ -1,5 +1,15 @@
 export type JwtAlgorithm = 'RS256' | 'ES256' | 'HS256';
 export type NodeEnv = 'development' | 'production' | 'test';
+export const RATE_LIMITED_ACTIONS = [
+  'login',
+  'register',
+  'refresh',
+  'forgot_password',
+  'reset_password',
+  'verify_email',
+  'accept_invitation',
+] as const;
+export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Every setting of the service, validated once at boot (see loadConfig). */
@@ -35,6 +45,17 @@ export interface AppConfig {
   corsOrigins: string[];
   /** A request still unanswered after this many ms gets 503 and its socket is closed. */
   requestTimeoutMs: number;
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** Per-IP limits by action: at most `limit` requests per `windowSeconds`. */
+  ipLimits: Record<RateLimitedAction, { limit: number; windowSeconds: number }>;
+  loginThrottle: {
+    freeFailures: number;
+    maxFailures: number;
+    failureWindowSeconds: number;
+    blockSeconds: number;
+    maxDelaySeconds: number;
+  };
   mail: {
     /** smtp:// or smtps:// URL; unset = no delivery (development writes emails to the log). */
     smtpUrl: string | undefined;

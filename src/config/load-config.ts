@@ -1,5 +1,5 @@
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import { AppConfig, JwtAlgorithm, LogLevel, NodeEnv } from './app-config';
+import { AppConfig, JwtAlgorithm, LogLevel, NodeEnv, RATE_LIMITED_ACTIONS, RateLimitedAction } from './app-config';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -9,6 +9,17 @@ export class ConfigValidationError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Per-IP defaults: generous for people behind one NAT, tight enough to slow a script. */
+const IP_LIMIT_DEFAULTS: Record<RateLimitedAction, string> = {
+  login: '30/1m',
+  register: '10/1h',
+  refresh: '120/1m',
+  forgot_password: '5/15m',
+  reset_password: '10/15m',
+  verify_email: '20/15m',
+  accept_invitation: '20/15m',
+};
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 const PLACEHOLDER_SECRETS = ['secret', 'changeme', 'change-me', 'password', 'jwt_secret', 'your-secret'];
@@ -60,6 +71,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return fallback;
   };
 
+  const rate = (action: RateLimitedAction): { limit: number; windowSeconds: number } => {
+    const name = `RATE_LIMIT_${action.toUpperCase()}`;
+    const value = read(name) ?? IP_LIMIT_DEFAULTS[action];
+    const match = /^(\d+)\/(\d+)([smhd]?)$/.exec(value);
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+      problems.push(`${name} must look like 30/1m: a count per duration (got "${value}")`);
+      return { limit: 1, windowSeconds: 1 };
+    }
+    return { limit: Number(match[1]), windowSeconds: Number(match[2]) * DURATION_UNITS[match[3] || 's'] };
+  };
+
   const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
 
@@ -107,6 +129,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .map((origin) => origin.trim())
       .filter(Boolean),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    redisUrl: read('REDIS_URL'),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? 'identity:',
+    ipLimits: Object.fromEntries(RATE_LIMITED_ACTIONS.map((action) => [action, rate(action)])) as AppConfig['ipLimits'],
+    loginThrottle: {
+      freeFailures: integer('LOGIN_FREE_FAILURES', 5, 0, 1000),
+      maxFailures: integer('LOGIN_MAX_FAILURES', 20, 1, 10000),
+      failureWindowSeconds: duration('LOGIN_FAILURE_WINDOW', 3600),
+      blockSeconds: duration('LOGIN_BLOCK_DURATION', 900),
+      maxDelaySeconds: duration('LOGIN_MAX_DELAY', 60),
+    },
     mail: {
       smtpUrl: read('SMTP_URL'),
       from: read('MAIL_FROM') ?? 'Identity <no-reply@localhost>',
@@ -127,6 +159,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^\d+(b|kb|mb)$/i.test(config.bodyLimit))
     problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${config.bodyLimit}")`);
 
+  if (config.redisUrl !== undefined && !/^rediss?:\/\//.test(config.redisUrl))
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   const badOrigins = config.corsOrigins.filter((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
   if (badOrigins.length > 0)
     problems.push(`CORS_ORIGINS must list origins like https://app.example.com (got ${badOrigins.join(', ')})`);

@@ -15,6 +15,13 @@ class ReadinessResponse {
 
   @ApiProperty({ enum: ['connected', 'unavailable'] })
   db!: 'connected' | 'unavailable';
+
+  @ApiProperty({
+    enum: ['connected', 'unavailable'],
+    required: false,
+    description: 'Only with REDIS_URL. Redis down does not make the service unready: rate limits fail open.',
+  })
+  redis?: 'connected' | 'unavailable';
 }
 
 @ApiTags('probes')
@@ -35,9 +42,10 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 when the database answers, else 503' })
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'The database is unreachable' })
-  async readiness(@Res({ passthrough: true }) response: Response): Promise<ReadinessResponse> {
-    const ready = await this.health.databaseReachable();
-    response.status(ready ? 200 : 503);
-    return ready ? { status: 'ok', db: 'connected' } : { status: 'error', db: 'unavailable' };
+  readiness(@Res({ passthrough: true }) response: Response): Promise<ReadinessResponse> {
+    return this.health.readiness().then((readiness) => {
+      response.status(readiness.status === 'ok' ? 200 : 503);
+      return readiness;
+    });
   }
 }

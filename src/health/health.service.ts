@@ -1,26 +1,50 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { HealthRepository } from './health.repository';
 
 const PROBE_TIMEOUT_MS = 2000;
 
 @Injectable()
 export class HealthService {
-  constructor(private readonly repository: HealthRepository) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: HealthRepository,
+    private readonly limits: RateLimitService,
+  ) {}
+
+  /** Whether the shared rate-limit store (Redis) answers; limits fail open while it does not. */
+  redisReachable(): Promise<boolean> {
+    return withTimeout(this.limits.storeReachable(), PROBE_TIMEOUT_MS);
+  }
 
   /** True when the database answers within the probe timeout. */
-  async databaseReachable(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
-    });
-    const ping = this.repository.ping().then(
-      () => true,
-      () => false,
+  async readiness(): Promise<{ status: 'ok' | 'error'; db: 'connected' | 'unavailable'; redis?: 'connected' | 'unavailable' }> {
+    const [db, redis] = await Promise.all([this.databaseReachable(), this.config.redisUrl ? this.redisReachable() : undefined]);
+    return {
+      status: db ? 'ok' : 'error',
+      db: db ? 'connected' : 'unavailable',
+      ...(redis === undefined ? {} : { redis: redis ? ('connected' as const) : ('unavailable' as const) }),
+    };
+  }
+
+  databaseReachable(): Promise<boolean> {
+    return withTimeout(
+      this.repository.ping().then(() => true),
+      PROBE_TIMEOUT_MS,
     );
-    try {
-      return await Promise.race([ping, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+}
+
+async function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([check.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

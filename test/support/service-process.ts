@@ -15,7 +15,7 @@ const running = new Set<ChildProcess>();
 
 /** Kills what a failed test left running (call from afterEach). */
 export function killServices(): void {
-  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   running.clear();
 }
 

@@ -14,6 +14,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const rendered = renderError(exception);
     if (rendered.unexpected) this.logger.error({ err: exception }, 'unexpected error');
     if (response.headersSent) return;
+    for (const [name, value] of Object.entries(rendered.headers ?? {})) response.setHeader(name, value);
     response.status(rendered.status).json(rendered.body);
   }
 }

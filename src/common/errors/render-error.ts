@@ -5,6 +5,7 @@ import { ErrorCode } from './error-codes';
 export interface RenderedError {
   status: number;
   body: { code: string; message: string; details: Record<string, unknown> | null };
+  headers?: Record<string, string>;
   /** True when the error was not expected: it is logged with its stack. */
   unexpected: boolean;
 }
@@ -49,6 +50,7 @@ export function renderError(error: unknown): RenderedError {
     return {
       status: error.status,
       body: { code: error.code, message: error.message, details: error.details },
+      headers: error.headers,
       unexpected: false,
     };
   }

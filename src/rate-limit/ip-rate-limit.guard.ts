@@ -1,0 +1,33 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { RateLimitedAction } from '../config/app-config';
+import { rateLimitHeaders, RateLimitService } from './rate-limit.service';
+
+const RATE_LIMIT_ACTION = 'identity:rateLimitAction';
+
+/** Names the per-IP limit a route counts against (see RATE_LIMIT_* settings). */
+export const RateLimit = (action: RateLimitedAction): MethodDecorator => SetMetadata(RATE_LIMIT_ACTION, action);
+
+/**
+ * Counts the request against its route's per-IP limit. The IP is req.ip, which believes
+ * X-Forwarded-For only as far as TRUST_PROXY says.
+ */
+@Injectable()
+export class IpRateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limits: RateLimitService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const action = this.reflector.get<RateLimitedAction | undefined>(RATE_LIMIT_ACTION, context.getHandler());
+    if (!action) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const allowance = await this.limits.consumeIp(action, request.ip ?? 'unknown');
+    const response = http.getResponse<Response>();
+    for (const [name, value] of Object.entries(rateLimitHeaders(allowance))) response.setHeader(name, value);
+    return true;
+  }
+}

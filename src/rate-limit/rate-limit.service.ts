@@ -1,0 +1,107 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from 'pino';
+import { LOGGER } from '../common/logging/logger.module';
+import { AppConfig, RateLimitedAction } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { COUNTER_STORE, CounterStore } from './counter-store';
+import { RateLimitedError } from './rate-limit.errors';
+
+export interface IpAllowance {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/**
+ * Brute-force protection: per-IP limits on the open endpoints and a per-account throttle on
+ * failed logins. When the store fails (Redis down) it fails open: requests are served, the
+ * failure is logged and counted, and readiness reports the store as unavailable.
+ */
+@Injectable()
+export class RateLimitService implements OnApplicationShutdown {
+  private storeFailures = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(COUNTER_STORE) private readonly store: CounterStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+
+  /** Counts a request of `action` from `ip`; throws 429 past the limit. */
+  async consumeIp(action: RateLimitedAction, ip: string): Promise<IpAllowance> {
+    const { limit, windowSeconds } = this.config.ipLimits[action];
+    const counter = await this.failOpen(() => this.store.increment(`ip:${action}:${ip}`, windowSeconds * 1000), undefined);
+    if (!counter) return { limit, remaining: limit, resetSeconds: windowSeconds };
+    const allowance = { limit, remaining: Math.max(0, limit - counter.count), resetSeconds: seconds(counter.ttlMs) };
+    if (counter.count > limit) throw new RateLimitedError(allowance.resetSeconds, rateLimitHeaders(allowance));
+    return allowance;
+  }
+
+  /** Throws 429 while the account is locked out, before its password is even looked at. */
+  async assertAccountOpen(email: string): Promise<void> {
+    const remainingMs = await this.failOpen(() => this.store.remaining(accountLockKey(email)), 0);
+    if (remainingMs > 0) throw new RateLimitedError(seconds(remainingMs));
+  }
+
+  /**
+   * Records a failed login: free failures first, then lockouts that double (1 s, 2 s, 4 s … up to
+   * LOGIN_MAX_DELAY), and LOGIN_BLOCK_DURATION once LOGIN_MAX_FAILURES is reached in the window.
+   */
+  async recordLoginFailure(email: string): Promise<void> {
+    const throttle = this.config.loginThrottle;
+    const counter = await this.failOpen(
+      () => this.store.increment(accountFailuresKey(email), throttle.failureWindowSeconds * 1000),
+      undefined,
+    );
+    if (!counter || counter.count <= throttle.freeFailures) return;
+    const lockMs =
+      counter.count >= throttle.maxFailures
+        ? throttle.blockSeconds * 1000
+        : Math.min(1000 * 2 ** (counter.count - throttle.freeFailures - 1), throttle.maxDelaySeconds * 1000);
+    await this.failOpen(() => this.store.mark(accountLockKey(email), lockMs), undefined);
+  }
+
+  async recordLoginSuccess(email: string): Promise<void> {
+    await this.failOpen(() => this.store.delete(accountFailuresKey(email), accountLockKey(email)), undefined);
+  }
+
+  storeReachable(): Promise<boolean> {
+    return this.store.ping();
+  }
+
+  /** How many store operations failed open since start. */
+  get failedOpen(): number {
+    return this.storeFailures;
+  }
+
+  private async failOpen<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.storeFailures++;
+      this.logger.warn(
+        { reason: error instanceof Error ? error.message : String(error) },
+        'rate-limit store unavailable; failing open',
+      );
+      return fallback;
+    }
+  }
+}
+
+export function rateLimitHeaders(allowance: IpAllowance): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(allowance.limit),
+    'RateLimit-Remaining': String(allowance.remaining),
+    'RateLimit-Reset': String(allowance.resetSeconds),
+  };
+}
+
+const normalize = (email: string) => email.trim().toLowerCase();
+const accountFailuresKey = (email: string) => `login-failures:${normalize(email)}`;
+const accountLockKey = (email: string) => `login-lock:${normalize(email)}`;
