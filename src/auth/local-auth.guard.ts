@@ -24,11 +24,11 @@ export class LocalAuthGuard implements CanActivate {
     const request = http.getRequest<Request & { user?: User }>();
     request.body = await validateBody(LoginDto, request.body);
     request.user = await new Promise<User>((resolve, reject) => {
-      const authenticate = passport.authenticate(this.strategy, { session: false }, (error: unknown, user: User | false) => {
+      const authenticate = passport.authenticate(this.strategy, { session: false }, (error: Error | null, user: User | false) => {
         if (error) reject(error);
         else if (!user) reject(new InvalidCredentialsError());
         else resolve(user);
-      }) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+      }) as (req: Request, res: Response, next: (error?: Error) => void) => void;
       authenticate(request, http.getResponse<Response>(), (error) =>
         reject(error instanceof Error ? error : new Error(String(error))),
       );
