@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { UsersModule } from './users/users.module';
 
@@ -29,6 +30,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(dataSource),
+        MetricsModule,
         HealthModule,
         UsersModule,
         OrganizationsModule,

@@ -9,6 +9,7 @@ import { renderError } from './common/errors/render-error';
 import { jsonOnlyMiddleware } from './common/http/json-only.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { AppConfig } from './config/app-config';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Everything that must be done on the app instance; shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
@@ -34,6 +35,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
       },
     }),
   );
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(jsonOnlyMiddleware);
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   // Body-parser and media-type errors happen before Nest routes, so they are rendered here.
@@ -42,6 +44,24 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     res.status(rendered.status).json(rendered.body);
   });
   setUpOpenApi(app);
+}
+
+/** Counts and times every answer by route pattern (never the raw path, which would carry ids). */
+function httpMetrics(metrics: MetricsService) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const stop = metrics.httpDuration.startTimer();
+    res.once('finish', () => {
+      const routePath = (req.route as { path?: string } | undefined)?.path;
+      const labels = {
+        method: req.method,
+        route: routePath ? `${req.baseUrl}${routePath}` : 'unmatched',
+        status: String(res.statusCode),
+      };
+      metrics.httpRequests.inc(labels);
+      stop(labels);
+    });
+    next();
+  };
 }
 
 /** Answers 503 unavailable to a request still unanswered after `ms`, so no client waits forever. */

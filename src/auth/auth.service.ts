@@ -4,6 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionHost } from '../database/transaction-host';
 import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
+import { LoginOutcome, MetricsService } from '../metrics/metrics.service';
+
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -13,6 +15,13 @@ import { PasswordHasher } from './password-hasher';
 import { Principal } from './principal';
 import { SessionsRepository } from './sessions.repository';
 import { TokensService } from './tokens.service';
+
+const LOGIN_FAILURE_OUTCOMES = new Set<string>([
+  'invalid_credentials',
+  'account_not_found',
+  'rate_limited',
+  'email_not_verified',
+] satisfies LoginOutcome[]);
 
 export interface Registration {
   name: string;
@@ -45,6 +54,7 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly account: AccountService,
     private readonly limits: RateLimitService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -67,6 +77,18 @@ export class AuthService {
    * account exists, so timing tells nothing more than the answer does.
    */
   async validateCredentials(email: string, password: string): Promise<User> {
+    try {
+      const user = await this.checkCredentials(email, password);
+      this.metrics.logins.inc({ outcome: 'success' });
+      return user;
+    } catch (error) {
+      const outcome = (error as { code?: string }).code;
+      if (LOGIN_FAILURE_OUTCOMES.has(outcome ?? '')) this.metrics.logins.inc({ outcome });
+      throw error;
+    }
+  }
+
+  private async checkCredentials(email: string, password: string): Promise<User> {
     await this.limits.assertAccountOpen(email);
     const user = await this.users.findByEmailWithPasswordHash(email.trim());
     const matches = await this.passwords.verify(password, user?.passwordHash);

@@ -45,6 +45,8 @@ export interface AppConfig {
   corsOrigins: string[];
   /** A request still unanswered after this many ms gets 503 and its socket is closed. */
   requestTimeoutMs: number;
+  /** Bearer token that opens GET /metrics; unset = no metrics endpoint. */
+  metricsToken: string | undefined;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
   /** Per-IP limits by action: at most `limit` requests per `windowSeconds`. */

@@ -129,6 +129,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .map((origin) => origin.trim())
       .filter(Boolean),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    metricsToken: read('METRICS_TOKEN'),
     redisUrl: read('REDIS_URL'),
     redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? 'identity:',
     ipLimits: Object.fromEntries(RATE_LIMITED_ACTIONS.map((action) => [action, rate(action)])) as AppConfig['ipLimits'],
@@ -161,6 +162,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   if (config.redisUrl !== undefined && !/^rediss?:\/\//.test(config.redisUrl))
     problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16)
+    problems.push('METRICS_TOKEN must be at least 16 characters');
   const badOrigins = config.corsOrigins.filter((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
   if (badOrigins.length > 0)
     problems.push(`CORS_ORIGINS must list origins like https://app.example.com (got ${badOrigins.join(', ')})`);

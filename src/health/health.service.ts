@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { HealthRepository } from './health.repository';
 
@@ -12,7 +13,16 @@ export class HealthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: HealthRepository,
     private readonly limits: RateLimitService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.gauge('identity_db_pool_connections', 'Database pool connections by state', ['state'], (set) => {
+      const pool = this.repository.poolStats();
+      if (!pool) return;
+      set({ state: 'total' }, pool.total);
+      set({ state: 'idle' }, pool.idle);
+      set({ state: 'waiting' }, pool.waiting);
+    });
+  }
 
   /** Whether the shared rate-limit store (Redis) answers; limits fail open while it does not. */
   redisReachable(): Promise<boolean> {

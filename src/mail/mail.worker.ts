@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logger.module';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { OutboxEmail } from './outbox-email.entity';
 import { OutboxRepository } from './outbox.repository';
 
@@ -33,7 +34,12 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly outbox: OutboxRepository,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.gauge('identity_outbox_backlog', 'Emails waiting in the outbox (not sent, not given up)', [], async (set) => {
+      set({}, await this.outbox.countBacklog());
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.delivery = this.createDelivery();

@@ -63,4 +63,13 @@ export class OutboxRepository {
       .getRepository(OutboxEmail)
       .update({ id }, { failedAt: new Date(), lockedUntil: null, lastError: error.slice(0, 500) });
   }
+
+  /** Emails not yet sent nor given up. */
+  countBacklog(): Promise<number> {
+    return this.tx.manager
+      .getRepository(OutboxEmail)
+      .createQueryBuilder('email')
+      .where('email.sentAt IS NULL AND email.failedAt IS NULL')
+      .getCount();
+  }
 }

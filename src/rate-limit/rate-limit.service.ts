@@ -3,6 +3,7 @@ import { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logger.module';
 import { AppConfig, RateLimitedAction } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { COUNTER_STORE, CounterStore } from './counter-store';
 import { RateLimitedError } from './rate-limit.errors';
 
@@ -27,6 +28,7 @@ export class RateLimitService implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -39,14 +41,20 @@ export class RateLimitService implements OnApplicationShutdown {
     const counter = await this.failOpen(() => this.store.increment(`ip:${action}:${ip}`, windowSeconds * 1000), undefined);
     if (!counter) return { limit, remaining: limit, resetSeconds: windowSeconds };
     const allowance = { limit, remaining: Math.max(0, limit - counter.count), resetSeconds: seconds(counter.ttlMs) };
-    if (counter.count > limit) throw new RateLimitedError(allowance.resetSeconds, rateLimitHeaders(allowance));
+    if (counter.count > limit) {
+      this.metrics.rateLimitBlocks.inc({ scope: 'ip', action });
+      throw new RateLimitedError(allowance.resetSeconds, rateLimitHeaders(allowance));
+    }
     return allowance;
   }
 
   /** Throws 429 while the account is locked out, before its password is even looked at. */
   async assertAccountOpen(email: string): Promise<void> {
     const remainingMs = await this.failOpen(() => this.store.remaining(accountLockKey(email)), 0);
-    if (remainingMs > 0) throw new RateLimitedError(seconds(remainingMs));
+    if (remainingMs > 0) {
+      this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
+      throw new RateLimitedError(seconds(remainingMs));
+    }
   }
 
   /**
@@ -85,6 +93,7 @@ export class RateLimitService implements OnApplicationShutdown {
       return await operation();
     } catch (error) {
       this.storeFailures++;
+      this.metrics.rateLimitStoreFailures.inc();
       this.logger.warn(
         { reason: error instanceof Error ? error.message : String(error) },
         'rate-limit store unavailable; failing open',

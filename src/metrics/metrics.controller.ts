@@ -1,0 +1,23 @@
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/public.decorator';
+import { MetricsExposure } from './metrics-exposure.service';
+
+/** Prometheus scrape endpoint; 404 unless METRICS_TOKEN is set, then that bearer token is required. */
+@ApiExcludeController()
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly exposure: MetricsExposure) {}
+
+  @Get()
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    const { contentType, body } = await this.exposure.scrape(authorization);
+    response.setHeader('Content-Type', contentType).setHeader('Cache-Control', 'no-store');
+    return body;
+  }
+}
