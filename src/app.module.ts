@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationPipe } from './common/http/validation';
@@ -31,6 +32,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(dataSource),
         MetricsModule,
+        AuditModule,
         HealthModule,
         UsersModule,
         OrganizationsModule,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionHost } from '../database/transaction-host';
@@ -23,6 +24,7 @@ export class AccountService {
     private readonly mail: MailService,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsRepository,
+    private readonly audit: AuditService,
   ) {}
 
   /** Queues a verification email; runs inside the caller's transaction (registration). */
@@ -74,6 +76,7 @@ export class AccountService {
       await this.users.updatePasswordHash(consumed.userId, passwordHash);
       await this.users.markEmailVerified(consumed.userId);
       await this.sessions.revokeAllOfUser(consumed.userId, 'password_reset');
+      await this.audit.record({ type: 'password.reset', actorUserId: consumed.userId, targetId: consumed.userId });
     });
   }
 
@@ -87,6 +90,12 @@ export class AccountService {
     await this.tx.run(async () => {
       await this.users.updatePasswordHash(user.id, passwordHash);
       await this.sessions.revokeAllOfUser(user.id, 'password_changed', principal.sessionId);
+      await this.audit.record({
+        type: 'password.changed',
+        actorUserId: user.id,
+        organizationId: principal.organizationId,
+        targetId: user.id,
+      });
     });
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionHost } from '../database/transaction-host';
@@ -55,6 +56,7 @@ export class AuthService {
     private readonly account: AccountService,
     private readonly limits: RateLimitService,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -83,7 +85,13 @@ export class AuthService {
       return user;
     } catch (error) {
       const outcome = (error as { code?: string }).code;
-      if (LOGIN_FAILURE_OUTCOMES.has(outcome ?? '')) this.metrics.logins.inc({ outcome });
+      if (LOGIN_FAILURE_OUTCOMES.has(outcome ?? '')) {
+        this.metrics.logins.inc({ outcome });
+        await this.audit.recordBestEffort({
+          type: outcome === 'rate_limited' ? 'login.blocked' : 'login.failed',
+          details: { email: email.trim().toLowerCase(), reason: outcome ?? null },
+        });
+      }
       throw error;
     }
   }
@@ -140,6 +148,12 @@ export class AuthService {
         userAgent: client.userAgent?.slice(0, 512) ?? null,
         ip: client.ip,
         expiresAt: refresh.expiresAt,
+      });
+      await this.audit.record({
+        type: 'login.succeeded',
+        actorUserId: user.id,
+        organizationId: current?.id,
+        targetId: sessionId,
       });
       return { organizations, current };
     });

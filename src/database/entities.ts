@@ -1,3 +1,4 @@
+import { AuditEvent } from '../audit/audit-event.entity';
 import { EmailToken } from '../auth/email-token.entity';
 import { Session } from '../auth/session.entity';
 import { SigningKey } from '../auth/signing-key.entity';
@@ -7,4 +8,4 @@ import { Organization } from '../organizations/organization.entity';
 import { Role } from '../organizations/role.entity';
 import { User } from '../users/user.entity';
 
-export const ENTITIES = [User, Organization, Role, Membership, Session, SigningKey, EmailToken, OutboxEmail];
+export const ENTITIES = [User, Organization, Role, Membership, Session, SigningKey, EmailToken, OutboxEmail, AuditEvent];

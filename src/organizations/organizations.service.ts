@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { AuditPage, AuditService, decodeCursor } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
 import { TransactionHost } from '../database/transaction-host';
-import { ReadOnlyUserError } from './organizations.errors';
+import { MissingPermissionError, ReadOnlyUserError } from './organizations.errors';
 import { Organization } from './organization.entity';
 import { MembershipView, OrganizationsRepository } from './organizations.repository';
 import { SYSTEM_ROLE_IDS } from './permissions';
@@ -27,7 +29,17 @@ export class OrganizationsService {
   constructor(
     private readonly organizations: OrganizationsRepository,
     private readonly tx: TransactionHost,
+    private readonly audit: AuditService,
   ) {}
+
+  /** GET /audit-events: the trail of the token's organization, for holders of audit.read (checked live). */
+  async auditTrail(principal: Principal, limit: number, cursor: string | undefined): Promise<AuditPage> {
+    const scope = principal.organizationId ? await this.findScope(principal.userId, principal.organizationId) : null;
+    if (!scope?.permissions.includes('audit.read')) throw new MissingPermissionError('audit.read');
+    if (cursor !== undefined && !decodeCursor(cursor))
+      throw AppError.invalidRequest([{ field: 'cursor', message: 'cursor is not valid' }]);
+    return this.audit.page(scope.id, limit, cursor);
+  }
 
   /** POST /organizations: any user but a read_only one may create an organization and own it. */
   async createOrganizationFor(principal: Principal, name: string): Promise<OrganizationScope> {

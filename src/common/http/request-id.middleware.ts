@@ -12,5 +12,5 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   const requestId = incoming && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', requestId);
   (req as Request & { id?: string }).id = requestId;
-  requestContext.run({ requestId }, next);
+  requestContext.run({ requestId, ip: req.ip }, next);
 }

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+import { AuditEvent } from './audit-event.entity';
+
+export type NewAuditEvent = Pick<
+  AuditEvent,
+  'type' | 'actorUserId' | 'organizationId' | 'targetId' | 'details' | 'ip' | 'requestId'
+>;
+
+@Injectable()
+export class AuditRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async insert(event: NewAuditEvent): Promise<void> {
+    await this.tx.manager.getRepository(AuditEvent).insert(event);
+  }
+
+  /** Newest first; `before` is the (occurred_at, id) of the last event of the previous page. */
+  findPage(organizationId: string, limit: number, before?: { occurredAt: Date; id: string }): Promise<AuditEvent[]> {
+    const query = this.tx.manager
+      .getRepository(AuditEvent)
+      .createQueryBuilder('event')
+      .where('event.organizationId = :organizationId', { organizationId })
+      .orderBy('event.occurredAt', 'DESC')
+      .addOrderBy('event.id', 'DESC')
+      .limit(limit);
+    if (before) query.andWhere('(event.occurredAt, event.id) < (:at, :id)', { at: before.occurredAt, id: before.id });
+    return query.getMany();
+  }
+}

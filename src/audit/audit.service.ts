@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Logger } from 'pino';
+import { LOGGER } from '../common/logging/logger.module';
+import { requestContext } from '../common/logging/request-context';
+import { AuditDetails, AuditEvent } from './audit-event.entity';
+import { AuditRepository } from './audit.repository';
+
+export type AuditEventType =
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'login.blocked'
+  | 'refresh.reuse_detected'
+  | 'password.changed'
+  | 'password.reset'
+  | 'session.revoked'
+  | 'member.added'
+  | 'member.removed'
+  | 'member.role_changed'
+  | 'role.created'
+  | 'role.updated'
+  | 'role.deleted'
+  | 'organization.deleted';
+
+export interface AuditRecord {
+  type: AuditEventType;
+  actorUserId?: string | null;
+  organizationId?: string | null;
+  targetId?: string | null;
+  details?: AuditDetails;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  nextCursor: string | null;
+}
+
+/** Writes the security trail. IP and request id come from the request being served. */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly audit: AuditRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Inside a use case's transaction the event commits (or not) with the change it records. */
+  async record(event: AuditRecord): Promise<void> {
+    const context = requestContext.getStore();
+    await this.audit.insert({
+      type: event.type,
+      actorUserId: event.actorUserId ?? null,
+      organizationId: event.organizationId ?? null,
+      targetId: event.targetId ?? null,
+      details: event.details ?? {},
+      ip: context?.ip ?? null,
+      requestId: context?.requestId ?? null,
+    });
+  }
+
+  /** For events whose own failure must not fail the request (a failed login is still a 401). */
+  async recordBestEffort(event: AuditRecord): Promise<void> {
+    try {
+      await this.record(event);
+    } catch (error) {
+      this.logger.error({ err: error, audit_type: event.type }, 'could not write an audit event');
+    }
+  }
+
+  async page(organizationId: string, limit: number, cursor?: string): Promise<AuditPage> {
+    const events = await this.audit.findPage(organizationId, limit + 1, cursor ? decodeCursor(cursor) : undefined);
+    const page = events.slice(0, limit);
+    const last = page[page.length - 1];
+    return { events: page, nextCursor: events.length > limit && last ? encodeCursor(last) : null };
+  }
+}
+
+function encodeCursor(event: AuditEvent): string {
+  return Buffer.from(JSON.stringify([event.occurredAt.toISOString(), event.id])).toString('base64url');
+}
+
+/** Undefined for a cursor this service did not make (the controller answers 400). */
+export function decodeCursor(cursor: string): { occurredAt: Date; id: string } | undefined {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const occurredAt = new Date(at);
+    if (Number.isNaN(occurredAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    return { occurredAt, id };
+  } catch {
+    return undefined;
+  }
+}
