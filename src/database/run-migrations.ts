@@ -4,22 +4,27 @@ import { DataSource, MigrationExecutor } from 'typeorm';
 const MIGRATION_LOCK_KEY = 727_001;
 
 /**
- * Runs pending migrations while holding a PostgreSQL advisory lock, so replicas that start at
- * the same moment migrate one after the other (the later ones find nothing to do). Lock and
- * migrations share one connection, which also keeps the embedded database from waiting on itself.
+ * Runs pending migrations in one transaction that first takes a transaction-scoped advisory lock,
+ * so replicas that start at the same moment migrate one after the other: the later ones read the
+ * migrations table only once the first has committed, and find nothing to do. Reading and applying
+ * in the same transaction is also what makes this safe on the embedded database, which serves one
+ * transaction at a time. PostgreSQL's DDL is transactional, so a failure leaves no half-applied set.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const queryRunner = dataSource.createQueryRunner();
   await queryRunner.connect();
   try {
-    await queryRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await queryRunner.startTransaction();
     try {
+      await queryRunner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       const executor = new MigrationExecutor(dataSource, queryRunner);
-      executor.transaction = 'each';
+      executor.transaction = 'none';
       const applied = await executor.executePendingMigrations();
+      await queryRunner.commitTransaction();
       return applied.map((migration) => migration.name);
-    } finally {
-      await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    } catch (error) {
+      await queryRunner.rollbackTransaction();
+      throw error;
     }
   } finally {
     await queryRunner.release();
