@@ -8,7 +8,6 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { LocalStrategy } from './local.strategy';
-import { PasswordHasher } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -21,7 +20,6 @@ import { TokensService } from './tokens.service';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     AuthService,
     LocalStrategy,
-    PasswordHasher,
     TokensService,
     SigningKeysService,
     SigningKeysRepository,

@@ -7,7 +7,7 @@ import { OrganizationScope, OrganizationsService } from '../organizations/organi
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccountNotFoundError, InvalidCredentialsError, UnauthorizedError } from './auth.errors';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from '../users/password-hasher';
 import { Principal } from './principal';
 import { SessionsRepository } from './sessions.repository';
 import { TokensService } from './tokens.service';
