@@ -1,8 +1,9 @@
 import { Session } from '../auth/session.entity';
 import { SigningKey } from '../auth/signing-key.entity';
+import { Invitation } from '../organizations/invitation.entity';
 import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Role } from '../organizations/role.entity';
 import { User } from '../users/user.entity';
 
-export const ENTITIES = [User, Organization, Role, Membership, Session, SigningKey];
+export const ENTITIES = [User, Organization, Role, Membership, Invitation, Session, SigningKey];

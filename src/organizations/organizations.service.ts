@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { TransactionHost } from '../database/transaction-host';
-import { ReadOnlyUserError } from './organizations.errors';
+import { OrganizationAccess } from './organization-access';
+import { LastOrganizationError, ReadOnlyUserError, SlugTakenError } from './organizations.errors';
 import { Organization } from './organization.entity';
 import { MembershipView, OrganizationsRepository } from './organizations.repository';
 import { SYSTEM_ROLE_IDS } from './permissions';
@@ -27,7 +28,46 @@ export class OrganizationsService {
   constructor(
     private readonly organizations: OrganizationsRepository,
     private readonly tx: TransactionHost,
+    private readonly access: OrganizationAccess,
   ) {}
+
+  /** GET /organizations/{id}: needs org.read in that organization. */
+  getOrganization(principal: Principal, id: string): Promise<Organization> {
+    return this.tx.run(async () => {
+      const access = await this.access.authorize(principal, { kind: 'path', organizationId: id }, 'org.read', 'read');
+      return access.organization;
+    });
+  }
+
+  /** PATCH /organizations/{id}: renames and/or changes the slug (unique, deleted organizations' included). */
+  updateOrganization(principal: Principal, id: string, changes: { name?: string; slug?: string }): Promise<Organization> {
+    return this.tx.run(async () => {
+      const { organization } = await this.access.authorize(
+        principal,
+        { kind: 'path', organizationId: id },
+        'org.update',
+        'write',
+      );
+      const update: { name?: string; slug?: string } = {};
+      if (changes.name !== undefined && changes.name !== organization.name) update.name = changes.name;
+      if (changes.slug !== undefined && changes.slug !== organization.slug) {
+        if (await this.organizations.isSlugTakenByAnother(changes.slug, id)) throw new SlugTakenError();
+        update.slug = changes.slug;
+      }
+      if (Object.keys(update).length === 0) return organization;
+      if (!(await this.organizations.updateOrganization(id, update))) throw new SlugTakenError();
+      return (await this.organizations.findLiveById(id)) as Organization;
+    });
+  }
+
+  /** DELETE /organizations/{id}: soft delete; refused when it is the caller's only live organization. */
+  deleteOrganization(principal: Principal, id: string): Promise<void> {
+    return this.tx.run(async () => {
+      await this.access.authorize(principal, { kind: 'path', organizationId: id }, 'org.delete', 'write');
+      if ((await this.organizations.countLiveMembershipsOfUser(principal.userId)) <= 1) throw new LastOrganizationError();
+      await this.organizations.softDelete(id);
+    });
+  }
 
   /** POST /organizations: any user but a read_only one may create an organization and own it. */
   async createOrganizationFor(principal: Principal, name: string): Promise<OrganizationScope> {

@@ -6,6 +6,8 @@ export interface NewUser {
   name: string;
   email: string;
   passwordHash: string;
+  /** Set when the account is created by someone who proved they read this mailbox (an invitation). */
+  emailVerifiedAt?: Date;
 }
 
 @Injectable()
@@ -18,6 +20,10 @@ export class UsersRepository {
 
   findById(id: string): Promise<User | null> {
     return this.repository.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.repository.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email }).getOne();
   }
 
   /** The only read that includes the password hash: credential checks need it, nothing else does. */
@@ -39,7 +45,12 @@ export class UsersRepository {
       .createQueryBuilder()
       .insert()
       .into(User)
-      .values({ name: user.name, email: user.email, passwordHash: user.passwordHash })
+      .values({
+        name: user.name,
+        email: user.email,
+        passwordHash: user.passwordHash,
+        emailVerifiedAt: user.emailVerifiedAt ?? null,
+      })
       .orIgnore()
       .returning(['id'])
       .execute();

@@ -23,6 +23,10 @@ export class UsersService {
     return this.users.findById(id);
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email);
+  }
+
   findByEmailWithPasswordHash(email: string): Promise<User | null> {
     return this.users.findByEmailWithPasswordHash(email);
   }
