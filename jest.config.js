@@ -21,6 +21,8 @@ const common = {
 };
 
 module.exports = {
+  // Jest reads testTimeout from the global configuration only; the per-project value below is ignored.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
