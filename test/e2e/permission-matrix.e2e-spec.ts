@@ -16,7 +16,7 @@ interface Row {
   /** Who may call it, straight from the contract's table of built-in roles. */
   allowed: SystemRoleKey[];
   /** Prepares a fresh target (as the owner) and returns the call the role under test makes. */
-  call: (team: FullTeam, role: SystemRoleKey) => Promise<Call>;
+  call: (team: FullTeam, role: SystemRoleKey) => Call | Promise<Call>;
 }
 
 type FullTeam = Team & { members: Record<SystemRoleKey, Teammate> };
@@ -51,12 +51,12 @@ describe('permissions of the built-in roles, endpoint by endpoint', () => {
     {
       endpoint: 'GET /organizations/{id}',
       allowed: ALL,
-      call: async (tm) => ({ method: 'get', path: `/api/v1/organizations/${tm.organizationId}` }),
+      call: (tm) => ({ method: 'get', path: `/api/v1/organizations/${tm.organizationId}` }),
     },
     {
       endpoint: 'PATCH /organizations/{id}',
       allowed: MANAGERS,
-      call: async (tm) => ({
+      call: (tm) => ({
         method: 'patch',
         path: `/api/v1/organizations/${tm.organizationId}`,
         body: { name: 'Renamed Team' },
@@ -77,7 +77,7 @@ describe('permissions of the built-in roles, endpoint by endpoint', () => {
         return { method: 'delete', path: `/api/v1/organizations/${created.body.organization.id}` };
       },
     },
-    { endpoint: 'GET /members', allowed: READERS, call: async () => ({ method: 'get', path: '/api/v1/members' }) },
+    { endpoint: 'GET /members', allowed: READERS, call: () => ({ method: 'get', path: '/api/v1/members' }) },
     {
       endpoint: 'PATCH /members/{id}',
       allowed: MANAGERS,
@@ -94,11 +94,11 @@ describe('permissions of the built-in roles, endpoint by endpoint', () => {
         return { method: 'delete', path: `/api/v1/members/${target.memberId}` };
       },
     },
-    { endpoint: 'GET /roles', allowed: READERS, call: async () => ({ method: 'get', path: '/api/v1/roles' }) },
+    { endpoint: 'GET /roles', allowed: READERS, call: () => ({ method: 'get', path: '/api/v1/roles' }) },
     {
       endpoint: 'POST /roles',
       allowed: MANAGERS,
-      call: async () => ({
+      call: () => ({
         method: 'post',
         path: '/api/v1/roles',
         body: { key: `k-${randomUUID().slice(0, 8)}`, name: 'Flag reader', permissions: ['flags.read'] },
@@ -118,17 +118,17 @@ describe('permissions of the built-in roles, endpoint by endpoint', () => {
       allowed: MANAGERS,
       call: async () => ({ method: 'delete', path: `/api/v1/roles/${await customRole()}` }),
     },
-    { endpoint: 'GET /permissions', allowed: ALL, call: async () => ({ method: 'get', path: '/api/v1/permissions' }) },
+    { endpoint: 'GET /permissions', allowed: ALL, call: () => ({ method: 'get', path: '/api/v1/permissions' }) },
     {
       endpoint: 'POST /invitations',
       allowed: MANAGERS,
-      call: async () => ({
+      call: () => ({
         method: 'post',
         path: '/api/v1/invitations',
         body: { email: `m-${randomUUID().slice(0, 8)}@example.com`, role_id: SYSTEM_ROLE_IDS.viewer },
       }),
     },
-    { endpoint: 'GET /invitations', allowed: READERS, call: async () => ({ method: 'get', path: '/api/v1/invitations' }) },
+    { endpoint: 'GET /invitations', allowed: READERS, call: () => ({ method: 'get', path: '/api/v1/invitations' }) },
     {
       endpoint: 'DELETE /invitations/{id}',
       allowed: MANAGERS,

@@ -44,7 +44,7 @@ export async function invite(
  * Invites a brand-new person with a role, lets them accept (creating their account) and signs
  * them in: their session is scoped to the team's organization, their only one.
  */
-export async function addTeammate(api: () => TestAgent, inviterToken: string, role: SystemRoleKey | string): Promise<Teammate> {
+export async function addTeammate(api: () => TestAgent, inviterToken: string, role: string): Promise<Teammate> {
   const roleId = role in SYSTEM_ROLE_IDS ? SYSTEM_ROLE_IDS[role as SystemRoleKey] : role;
   const credentials = newCredentials();
   const { acceptToken } = await invite(api, inviterToken, credentials.email, roleId);
