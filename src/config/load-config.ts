@@ -123,14 +123,10 @@ function trustProxy(value: string | undefined, problems: string[]): boolean | nu
     problems.push('TRUST_PROXY=true would believe any X-Forwarded-For; give a hop count or the proxy addresses');
     return false;
   }
-  const entries = value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
   const valid = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
   const bad = entries.filter((entry) => !valid.test(entry));
-  if (entries.length === 0 || bad.length > 0)
-    problems.push(`TRUST_PROXY has entries that are not addresses or subnets: ${bad.join(', ')}`);
+  if (entries.length === 0 || bad.length > 0) problems.push(`TRUST_PROXY has entries that are not addresses or subnets: ${bad.join(', ')}`);
   return entries;
 }
 
