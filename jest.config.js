@@ -17,10 +17,13 @@ const common = {
   testEnvironment: 'node',
   rootDir: '.',
   transform: { '^.+\\.(t|j)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|token-types|strtok3|uint8array-extras|@tokenizer|jose)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|token-types|strtok3|uint8array-extras|@tokenizer|jose|openapi-typescript|openapi-fetch|openapi-typescript-helpers|parse-json|index-to-position|change-case|supports-color)/)',
+  ],
 };
 
 module.exports = {
+  // Jest reads testTimeout from the global configuration only; the per-project value below is ignored.
   testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },

@@ -9,7 +9,7 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AlreadyVerifiedError, UnauthorizedError, WrongCurrentPasswordError } from './auth.errors';
 import { EmailTokensService } from './email-tokens.service';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from '../users/password-hasher';
 import { Principal } from './principal';
 import { SessionsRepository } from './sessions.repository';
 

@@ -14,7 +14,6 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { EmailTokensService } from './email-tokens.service';
 import { LocalStrategy } from './local.strategy';
-import { PasswordHasher } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -27,7 +26,6 @@ import { TokensService } from './tokens.service';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     AuthService,
     LocalStrategy,
-    PasswordHasher,
     TokensService,
     SigningKeysService,
     SigningKeysRepository,

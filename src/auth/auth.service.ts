@@ -12,7 +12,7 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccountService } from './account.service';
 import { AccountNotFoundError, EmailNotVerifiedError, InvalidCredentialsError, UnauthorizedError } from './auth.errors';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from '../users/password-hasher';
 import { Principal } from './principal';
 import { SessionsRepository } from './sessions.repository';
 import { TokensService } from './tokens.service';

@@ -25,6 +25,7 @@ export class Membership {
   @Column({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
+  @Index('ix_memberships_role')
   @Column({ name: 'role_id', type: 'uuid' })
   roleId!: string;
 

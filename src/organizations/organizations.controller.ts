@@ -1,11 +1,15 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-user.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
+import { DELETED, DeletedResponse } from '../common/http/deleted.response';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
 import { toOrganizationSummaryResponse } from './dto/organization-summary.response';
 import { OrganizationSummaryEnvelope, OrganizationSummaryList } from './dto/organization.responses';
+import { OrganizationEnvelope, toOrganizationResponse } from './dto/organization.response';
+import { UpdateOrganizationDto } from './dto/update-organization.dto';
 import { OrganizationsService } from './organizations.service';
 
 @ApiTags('organizations')
@@ -33,5 +37,50 @@ export class OrganizationsController {
   @ApiErrors([401])
   async list(@CurrentPrincipal() principal: Principal): Promise<OrganizationSummaryList> {
     return { organizations: (await this.organizations.listForUser(principal.userId)).map(toOrganizationSummaryResponse) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read an organization', description: 'Needs org.read in that organization.' })
+  @ApiOkResponse({ type: OrganizationEnvelope })
+  @ApiErrors([401, 403, 404], {
+    403: 'The caller lacks org.read there (forbidden)',
+    404: 'No such live organization among the caller’s, or a malformed id (not_found)',
+  })
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<OrganizationEnvelope> {
+    return { organization: toOrganizationResponse(await this.organizations.getOrganization(principal, id)) };
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename an organization or change its slug', description: 'Needs org.update in that organization.' })
+  @ApiOkResponse({ type: OrganizationEnvelope })
+  @ApiErrors([...BODY_ERRORS, 401, 403, 404, 409], {
+    403: 'The caller lacks org.update there, or is read_only (forbidden)',
+    404: 'No such live organization among the caller’s, or a malformed id (not_found)',
+    409: 'The slug belongs to another organization, deleted ones included (conflict)',
+  })
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: UpdateOrganizationDto,
+  ): Promise<OrganizationEnvelope> {
+    const organization = await this.organizations.updateOrganization(principal, id, { name: body.name, slug: body.slug });
+    return { organization: toOrganizationResponse(organization) };
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete an organization',
+    description:
+      'Needs org.delete. Soft delete: the organization disappears from every answer and tokens scoped to it stop working.',
+  })
+  @ApiOkResponse({ type: DeletedResponse })
+  @ApiErrors([401, 403, 404, 409], {
+    403: 'The caller lacks org.delete there, or is read_only (forbidden)',
+    404: 'No such live organization among the caller’s, or a malformed id (not_found)',
+    409: 'It is the caller’s only organization (last_organization)',
+  })
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DeletedResponse> {
+    await this.organizations.deleteOrganization(principal, id);
+    return DELETED;
   }
 }

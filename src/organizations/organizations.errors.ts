@@ -6,8 +6,156 @@ export class ReadOnlyUserError extends AppError {
   }
 }
 
-export class MissingPermissionError extends AppError {
+export class NoOrganizationScopeError extends AppError {
+  constructor() {
+    super('forbidden', 'The access token is not scoped to an organization');
+  }
+}
+
+export class NotAMemberError extends AppError {
+  constructor() {
+    super('forbidden', 'The caller is not a member of this organization');
+  }
+}
+
+export class PermissionDeniedError extends AppError {
   constructor(permission: string) {
-    super('forbidden', `This needs the ${permission} permission in the organization`, { permission });
+    super('forbidden', `This needs the ${permission} permission`, { permission });
+  }
+}
+
+export class OwnerOnlyError extends AppError {
+  constructor() {
+    super('forbidden', 'Only an owner may grant or take away the owner role');
+  }
+}
+
+export class PermissionNotHeldError extends AppError {
+  constructor(permissions: string[]) {
+    super('forbidden', `The caller cannot grant permissions it does not hold: ${permissions.join(', ')}`, { permissions });
+  }
+}
+
+export class MemberLimitReachedError extends AppError {
+  constructor(limit: number) {
+    super('forbidden', `The organization has reached its limit of ${limit} members (pending invitations count)`, { limit });
+  }
+}
+
+export class OrganizationNotFoundError extends AppError {
+  constructor() {
+    super('not_found', 'Organization not found');
+  }
+}
+
+export class MemberNotFoundError extends AppError {
+  constructor() {
+    super('not_found', 'Member not found');
+  }
+}
+
+export class RoleNotFoundError extends AppError {
+  constructor() {
+    super('not_found', 'Role not found');
+  }
+}
+
+export class InvitationNotFoundError extends AppError {
+  constructor() {
+    super('not_found', 'Invitation not found');
+  }
+}
+
+/** A malformed id in a path: no resource can have it. */
+export class MalformedIdError extends AppError {
+  constructor() {
+    super('not_found', 'Resource not found');
+  }
+}
+
+export class UnknownRoleIdError extends AppError {
+  constructor() {
+    super('invalid_request', 'role_id does not name a role of this organization', {
+      fields: [{ field: 'role_id', message: 'role_id does not name a role of this organization' }],
+    });
+  }
+}
+
+export class UnknownPermissionError extends AppError {
+  constructor(unknown: string[]) {
+    const message = `unknown permission${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`;
+    super('invalid_request', `Request body is invalid: ${message}`, {
+      fields: [{ field: 'permissions', message }],
+      unknown_permissions: unknown,
+    });
+  }
+}
+
+export class SlugTakenError extends AppError {
+  constructor() {
+    super('conflict', 'This slug is taken', { fields: [{ field: 'slug', message: 'slug is taken' }] });
+  }
+}
+
+export class LastOwnerError extends AppError {
+  constructor() {
+    super('last_owner', 'An organization must keep at least one owner');
+  }
+}
+
+export class LastOrganizationError extends AppError {
+  constructor() {
+    super('last_organization', 'This is your only organization; it cannot be deleted');
+  }
+}
+
+export class SystemRoleError extends AppError {
+  constructor() {
+    super('system_role', 'Built-in roles cannot be changed or deleted');
+  }
+}
+
+export class RoleInUseError extends AppError {
+  constructor() {
+    super('role_in_use', 'The role is held by a member or offered by a pending invitation');
+  }
+}
+
+export class RoleKeyTakenError extends AppError {
+  constructor() {
+    super('role_key_taken', 'A role with this key exists in this organization (built-in keys are reserved)');
+  }
+}
+
+export class AlreadyMemberError extends AppError {
+  constructor() {
+    super('already_member', 'This person is already a member of the organization');
+  }
+}
+
+export class InvitationExistsError extends AppError {
+  constructor() {
+    super('invitation_exists', 'A pending invitation for this email exists in this organization');
+  }
+}
+
+export class InvitationExpiredError extends AppError {
+  constructor() {
+    super('invitation_expired', 'The invitation has expired');
+  }
+}
+
+/** Unknown, used or revoked accept token: one answer for all. */
+export class InvalidInvitationTokenError extends AppError {
+  constructor() {
+    super('unauthorized', 'The invitation token is invalid or has already been used');
+  }
+}
+
+export class AccountDetailsRequiredError extends AppError {
+  constructor(missing: ('name' | 'password')[]) {
+    super('invalid_request', 'No account exists for this email: name and password are required to create one', {
+      fields: missing.map((field) => ({ field, message: `${field} is required to create the account` })),
+    });
   }
 }

@@ -1,12 +1,34 @@
 import { Module } from '@nestjs/common';
 import { AuditEventsController } from './audit-events.controller';
+import { UsersModule } from '../users/users.module';
+import { InvitationsController } from './invitations.controller';
+import { InvitationsRepository } from './invitations.repository';
+import { InvitationsService } from './invitations.service';
+import { MembersController } from './members.controller';
+import { MembersRepository } from './members.repository';
+import { MembersService } from './members.service';
+import { OrganizationAccess } from './organization-access';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
+import { RolesController } from './roles.controller';
+import { RolesRepository } from './roles.repository';
+import { RolesService } from './roles.service';
 
 @Module({
-  controllers: [OrganizationsController, AuditEventsController],
-  providers: [OrganizationsRepository, OrganizationsService],
+  imports: [UsersModule],
+  controllers: [OrganizationsController, MembersController, RolesController, InvitationsController, AuditEventsController],
+  providers: [
+    OrganizationsRepository,
+    MembersRepository,
+    RolesRepository,
+    InvitationsRepository,
+    OrganizationAccess,
+    OrganizationsService,
+    MembersService,
+    RolesService,
+    InvitationsService,
+  ],
   exports: [OrganizationsService],
 })
 export class OrganizationsModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import { Membership } from './membership.entity';
 import { Organization } from './organization.entity';
@@ -45,6 +46,61 @@ export class OrganizationsRepository {
     return id === undefined ? null : this.manager.getRepository(Organization).findOneByOrFail({ id });
   }
 
+  findLiveById(id: string): Promise<Organization | null> {
+    return this.manager.getRepository(Organization).findOneBy({ id });
+  }
+
+  /**
+   * Locks a live organization's row until the transaction ends. Every change to the
+   * organization, its members, roles and invitations takes this lock first, so such changes
+   * are serialized per organization and each sees the others' results.
+   */
+  lockLive(id: string): Promise<Organization | null> {
+    return this.manager
+      .getRepository(Organization)
+      .createQueryBuilder('organization')
+      .setLock('pessimistic_write')
+      .where('organization.id = :id', { id })
+      .getOne();
+  }
+
+  /** Deleted organizations keep their slug reserved. */
+  isSlugTakenByAnother(slug: string, id: string): Promise<boolean> {
+    return this.manager
+      .getRepository(Organization)
+      .createQueryBuilder('organization')
+      .withDeleted()
+      .where('organization.slug = :slug AND organization.id <> :id', { slug, id })
+      .getExists();
+  }
+
+  /**
+   * Returns false when the new slug collided with another organization's (a race the caller's
+   * check did not see). The transaction is then unusable: the caller must end it by throwing.
+   */
+  async updateOrganization(id: string, changes: { name?: string; slug?: string }): Promise<boolean> {
+    try {
+      await this.manager.getRepository(Organization).update({ id }, changes);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_organizations_slug')) return false;
+      throw error;
+    }
+  }
+
+  async softDelete(id: string): Promise<void> {
+    await this.manager.getRepository(Organization).softDelete({ id });
+  }
+
+  countLiveMembershipsOfUser(userId: string): Promise<number> {
+    return this.manager
+      .getRepository(Membership)
+      .createQueryBuilder('membership')
+      .innerJoin('membership.organization', 'organization')
+      .where('membership.userId = :userId', { userId })
+      .getCount();
+  }
+
   existsLive(id: string): Promise<boolean> {
     return this.manager.getRepository(Organization).existsBy({ id });
   }
@@ -81,6 +137,12 @@ export class OrganizationsRepository {
       .getOne();
     return membership ? toView(membership) : null;
   }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const driverError =
+    error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  return driverError?.code === '23505' && driverError.constraint === constraint;
 }
 
 function toView(membership: Membership): MembershipView {

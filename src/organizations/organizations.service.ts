@@ -3,7 +3,8 @@ import { AuditPage, AuditService, decodeCursor } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { TransactionHost } from '../database/transaction-host';
-import { MissingPermissionError, ReadOnlyUserError } from './organizations.errors';
+import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
+import { LastOrganizationError, ReadOnlyUserError, SlugTakenError } from './organizations.errors';
 import { Organization } from './organization.entity';
 import { MembershipView, OrganizationsRepository } from './organizations.repository';
 import { SYSTEM_ROLE_IDS } from './permissions';
@@ -29,16 +30,57 @@ export class OrganizationsService {
   constructor(
     private readonly organizations: OrganizationsRepository,
     private readonly tx: TransactionHost,
+    private readonly access: OrganizationAccess,
     private readonly audit: AuditService,
   ) {}
 
   /** GET /audit-events: the trail of the token's organization, for holders of audit.read (checked live). */
-  async auditTrail(principal: Principal, limit: number, cursor: string | undefined): Promise<AuditPage> {
-    const scope = principal.organizationId ? await this.findScope(principal.userId, principal.organizationId) : null;
-    if (!scope?.permissions.includes('audit.read')) throw new MissingPermissionError('audit.read');
-    if (cursor !== undefined && !decodeCursor(cursor))
+  auditTrail(principal: Principal, limit: number, cursor: string | undefined): Promise<AuditPage> {
+    if (cursor !== undefined && !decodeCursor(cursor)) {
       throw AppError.invalidRequest([{ field: 'cursor', message: 'cursor is not valid' }]);
-    return this.audit.page(scope.id, limit, cursor);
+    }
+    return this.tx.run(async () => {
+      const { organization } = await this.access.authorize(principal, TOKEN_SCOPE, 'audit.read', 'read');
+      return this.audit.page(organization.id, limit, cursor);
+    });
+  }
+
+  /** GET /organizations/{id}: needs org.read in that organization. */
+  getOrganization(principal: Principal, id: string): Promise<Organization> {
+    return this.tx.run(async () => {
+      const access = await this.access.authorize(principal, { kind: 'path', organizationId: id }, 'org.read', 'read');
+      return access.organization;
+    });
+  }
+
+  /** PATCH /organizations/{id}: renames and/or changes the slug (unique, deleted organizations' included). */
+  updateOrganization(principal: Principal, id: string, changes: { name?: string; slug?: string }): Promise<Organization> {
+    return this.tx.run(async () => {
+      const { organization } = await this.access.authorize(
+        principal,
+        { kind: 'path', organizationId: id },
+        'org.update',
+        'write',
+      );
+      const update: { name?: string; slug?: string } = {};
+      if (changes.name !== undefined && changes.name !== organization.name) update.name = changes.name;
+      if (changes.slug !== undefined && changes.slug !== organization.slug) {
+        if (await this.organizations.isSlugTakenByAnother(changes.slug, id)) throw new SlugTakenError();
+        update.slug = changes.slug;
+      }
+      if (Object.keys(update).length === 0) return organization;
+      if (!(await this.organizations.updateOrganization(id, update))) throw new SlugTakenError();
+      return (await this.organizations.findLiveById(id)) as Organization;
+    });
+  }
+
+  /** DELETE /organizations/{id}: soft delete; refused when it is the caller's only live organization. */
+  deleteOrganization(principal: Principal, id: string): Promise<void> {
+    return this.tx.run(async () => {
+      await this.access.authorize(principal, { kind: 'path', organizationId: id }, 'org.delete', 'write');
+      if ((await this.organizations.countLiveMembershipsOfUser(principal.userId)) <= 1) throw new LastOrganizationError();
+      await this.organizations.softDelete(id);
+    });
   }
 
   /** POST /organizations: any user but a read_only one may create an organization and own it. */

@@ -49,3 +49,16 @@ export const SYSTEM_ROLE_IDS: Record<SystemRoleKey, string> = {
   analyst: '00000000-0000-4000-8000-000000000004',
   viewer: '00000000-0000-4000-8000-000000000005',
 };
+
+export const SYSTEM_ROLE_KEYS = Object.keys(SYSTEM_ROLE_IDS) as SystemRoleKey[];
+
+export function isPermission(value: string): value is Permission {
+  return Object.prototype.hasOwnProperty.call(PERMISSIONS, value);
+}
+
+/** Splits a requested list into catalog permissions (deduplicated, in catalog order) and unknown ones. */
+export function sortPermissions(requested: readonly string[]): { permissions: Permission[]; unknown: string[] } {
+  const wanted = new Set(requested);
+  const unknown = [...wanted].filter((value) => !isPermission(value));
+  return { permissions: ALL_PERMISSIONS.filter((permission) => wanted.has(permission)), unknown };
+}

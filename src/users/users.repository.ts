@@ -7,6 +7,8 @@ export interface NewUser {
   name: string;
   email: string;
   passwordHash: string;
+  /** Set when the account is created by someone who proved they read this mailbox (an invitation). */
+  emailVerifiedAt?: Date;
 }
 
 @Injectable()
@@ -48,7 +50,12 @@ export class UsersRepository {
       .createQueryBuilder()
       .insert()
       .into(User)
-      .values({ name: user.name, email: user.email, passwordHash: user.passwordHash })
+      .values({
+        name: user.name,
+        email: user.email,
+        passwordHash: user.passwordHash,
+        emailVerifiedAt: user.emailVerifiedAt ?? null,
+      })
       .orIgnore()
       .returning(['id'])
       .execute();

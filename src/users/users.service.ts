@@ -23,12 +23,12 @@ export class UsersService {
     return this.users.findById(id);
   }
 
-  findByEmailWithPasswordHash(email: string): Promise<User | null> {
-    return this.users.findByEmailWithPasswordHash(email);
-  }
-
   findByEmail(email: string): Promise<User | null> {
     return this.users.findByEmail(email);
+  }
+
+  findByEmailWithPasswordHash(email: string): Promise<User | null> {
+    return this.users.findByEmailWithPasswordHash(email);
   }
 
   markEmailVerified(id: string): Promise<void> {

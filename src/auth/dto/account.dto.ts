@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
-import { PASSWORD_MAX_BYTES } from '../password-hasher';
+import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 
 export class EmailTokenDto {
   @ApiProperty({ description: 'The token from the email link.' })

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
-import { PASSWORD_MAX_BYTES } from '../password-hasher';
+import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 
 export class RegisterDto {
   @ApiProperty({ example: 'Onur Kacmaz', minLength: 1, maxLength: 200 })

@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
+import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
+
+export const DEFAULT_INVITATION_HOURS = 72;
+// One year: far enough for any real invitation, near enough to keep dates sane.
+const MAX_INVITATION_HOURS = 8760;
+
+export class CreateInvitationDto {
+  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 320 })
+  @Trim()
+  @IsString()
+  @MaxLength(320)
+  @IsEmail({}, { message: 'email must be an email address' })
+  email!: string;
+
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The role the invitee will hold: built-in or one of the organization’s custom roles.',
+  })
+  @IsUUID('all')
+  role_id!: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INVITATION_HOURS, default: DEFAULT_INVITATION_HOURS })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INVITATION_HOURS)
+  expires_in_hours?: number;
+}
+
+export class AcceptInvitationDto {
+  @ApiProperty({ description: 'The accept_token of the invitation.' })
+  @IsString()
+  @Length(1, 512)
+  token!: string;
+
+  @ApiPropertyOptional({
+    example: 'Ada Lovelace',
+    minLength: 1,
+    maxLength: 200,
+    description: 'Required when the email has no account.',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({
+    example: 'mypassword123',
+    minLength: 8,
+    description: 'Required when the email has no account: at least 8 characters and at most 72 bytes in UTF-8.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxUtf8Bytes(PASSWORD_MAX_BYTES)
+  password?: string;
+}
