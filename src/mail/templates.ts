@@ -32,6 +32,19 @@ export function verificationEmail(to: string, name: string, url: string, ttlHour
   );
 }
 
+export function invitationEmail(to: string, organizationName: string, roleName: string, url: string, expiresAt: Date): NewEmail {
+  return render(
+    to,
+    `You are invited to join ${organizationName}`,
+    'Hello,',
+    [
+      `You are invited to join ${organizationName} as ${roleName}.`,
+      `The invitation works once and expires on ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    ],
+    { label: 'Accept the invitation', url },
+  );
+}
+
 export function passwordResetEmail(to: string, name: string, url: string, ttlMinutes: number): NewEmail {
   return render(
     to,

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-user.decorator';
 import type { Principal } from '../auth/principal';
+import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { Public } from '../auth/public.decorator';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
@@ -59,6 +60,8 @@ export class InvitationsController {
 
   @Post('accept')
   @Public()
+  @UseGuards(IpRateLimitGuard)
+  @RateLimit('accept_invitation')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Accept an invitation',
@@ -66,7 +69,7 @@ export class InvitationsController {
       'No bearer token: the accept token is the credential. Creates the account when the email has none (name and password required; the account starts with a verified email and system role admin), then the membership, in one transaction.',
   })
   @ApiOkResponse({ type: AcceptedInvitationResponse })
-  @ApiErrors([...BODY_ERRORS, 401, 409], {
+  @ApiErrors([...BODY_ERRORS, 401, 409, 429], {
     400: 'Invalid body, name or password missing for a new account (invalid_request), or the invitation expired (invitation_expired)',
     401: 'Unknown, revoked or already used token (unauthorized)',
     409: 'The account is a member already (already_member)',

@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { TransactionHost } from '../database/transaction-host';
+import { MailService } from '../mail/mail.service';
+import { invitationEmail } from '../mail/templates';
 import { PasswordHasher } from '../users/password-hasher';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -65,6 +68,8 @@ export class InvitationsService {
     private readonly organizations: OrganizationsRepository,
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly mail: MailService,
   ) {}
 
   /**
@@ -98,6 +103,15 @@ export class InvitationsService {
         expiresAt: new Date(now.getTime() + request.expiresInHours * HOUR_MS),
       });
       if (!invitation) throw new InvitationExistsError();
+      await this.mail.enqueue(
+        invitationEmail(
+          request.email,
+          access.organization.name,
+          role.name,
+          this.mail.link('/accept-invitation', acceptToken),
+          invitation.invitation.expiresAt,
+        ),
+      );
       return { invitation, acceptToken };
     });
   }
@@ -149,6 +163,13 @@ export class InvitationsService {
       if (await this.organizations.findMembership(user.id, organization.id)) throw new AlreadyMemberError();
       const membership = await this.organizations.insertMembership(user.id, organization.id, invitation.roleId);
       await this.invitations.markAccepted(invitation.id, now);
+      await this.audit.record({
+        type: 'member.added',
+        actorUserId: user.id,
+        organizationId: organization.id,
+        targetId: membership.id,
+        details: { user_id: user.id, invitation_id: invitation.id, invited_by: invitation.invitedBy },
+      });
       return (await this.members.findInOrganization(membership.id, organization.id)) as MemberView;
     });
   }

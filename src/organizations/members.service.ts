@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { TransactionHost } from '../database/transaction-host';
@@ -15,6 +16,7 @@ export class MembersService {
     private readonly access: OrganizationAccess,
     private readonly members: MembersRepository,
     private readonly roles: RolesRepository,
+    private readonly audit: AuditService,
   ) {}
 
   listMembers(principal: Principal): Promise<MemberView[]> {
@@ -39,6 +41,13 @@ export class MembersService {
       this.access.requireHeld(access, role.permissions);
       if (wasOwner && (await this.members.countOwners(organizationId)) <= 1) throw new LastOwnerError();
       await this.members.updateRole(memberId, role.id);
+      await this.audit.record({
+        type: 'member.role_changed',
+        actorUserId: principal.userId,
+        organizationId,
+        targetId: memberId,
+        details: { user_id: target.user.id, from: target.role.key, to: role.key },
+      });
       return (await this.members.findInOrganization(memberId, organizationId)) as MemberView;
     });
   }
@@ -59,6 +68,13 @@ export class MembersService {
       if (isOwner && !leaving) this.access.requireOwner(access);
       if (isOwner && (await this.members.countOwners(organizationId)) <= 1) throw new LastOwnerError();
       await this.members.deleteMembership(memberId);
+      await this.audit.record({
+        type: 'member.removed',
+        actorUserId: principal.userId,
+        organizationId,
+        targetId: memberId,
+        details: { user_id: target.user.id, role: target.role.key, left: leaving },
+      });
     });
   }
 }

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { AuditEventsController } from './audit-events.controller';
 import { UsersModule } from '../users/users.module';
 import { InvitationsController } from './invitations.controller';
@@ -16,7 +18,7 @@ import { RolesRepository } from './roles.repository';
 import { RolesService } from './roles.service';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, MailModule, RateLimitModule],
   controllers: [OrganizationsController, MembersController, RolesController, InvitationsController, AuditEventsController],
   providers: [
     OrganizationsRepository,

@@ -80,6 +80,7 @@ export class OrganizationsService {
       await this.access.authorize(principal, { kind: 'path', organizationId: id }, 'org.delete', 'write');
       if ((await this.organizations.countLiveMembershipsOfUser(principal.userId)) <= 1) throw new LastOrganizationError();
       await this.organizations.softDelete(id);
+      await this.audit.record({ type: 'organization.deleted', actorUserId: principal.userId, organizationId: id, targetId: id });
     });
   }
 

@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { TransactionHost } from '../database/transaction-host';
@@ -40,6 +41,7 @@ export class RolesService {
     private readonly roles: RolesRepository,
     private readonly members: MembersRepository,
     private readonly invitations: InvitationsRepository,
+    private readonly audit: AuditService,
   ) {}
 
   listPermissions(): PermissionDescription[] {
@@ -66,6 +68,13 @@ export class RolesService {
         permissions,
       });
       if (!role) throw new RoleKeyTakenError();
+      await this.audit.record({
+        type: 'role.created',
+        actorUserId: principal.userId,
+        organizationId: access.organization.id,
+        targetId: role.id,
+        details: { key: role.key, permissions: role.permissions.join(' ') },
+      });
       return role;
     });
   }
@@ -81,7 +90,20 @@ export class RolesService {
         update.permissions = checkedPermissions(changes.permissions);
         this.access.requireHeld(access, update.permissions);
       }
-      if (Object.keys(update).length > 0) await this.roles.updateRole(role.id, update);
+      if (Object.keys(update).length > 0) {
+        await this.roles.updateRole(role.id, update);
+        await this.audit.record({
+          type: 'role.updated',
+          actorUserId: principal.userId,
+          organizationId: access.organization.id,
+          targetId: role.id,
+          details: {
+            key: role.key,
+            ...(update.permissions ? { permissions: update.permissions.join(' ') } : {}),
+            ...(update.name ? { name: update.name } : {}),
+          },
+        });
+      }
       return (await this.roles.findAvailable(role.id, access.organization.id)) as Role;
     });
   }
@@ -94,6 +116,13 @@ export class RolesService {
         throw new RoleInUseError();
       }
       await this.roles.deleteRole(role.id);
+      await this.audit.record({
+        type: 'role.deleted',
+        actorUserId: principal.userId,
+        organizationId: access.organization.id,
+        targetId: role.id,
+        details: { key: role.key },
+      });
     });
   }
 

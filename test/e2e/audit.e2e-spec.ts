@@ -1,5 +1,6 @@
 import { loginAs, registerUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
+import { addTeammate, createTeam } from '../support/team';
 
 const VIEWER_ROLE = '00000000-0000-4000-8000-000000000005';
 
@@ -84,6 +85,76 @@ describe('GET /api/v1/audit-events', () => {
     expect(viewerSession.current_organization?.role).toBe('viewer');
     const response = await t.api().get('/api/v1/audit-events').set(bearer(viewerSession.token)).expect(403);
     expect(response.body).toMatchObject({ code: 'forbidden', details: { permission: 'audit.read' } });
+  });
+
+  it('records membership, role and organization changes with their actor', async () => {
+    const team = await createTeam(t.api);
+    const teammate = await addTeammate(t.api, team.owner.token, 'viewer');
+    await t
+      .api()
+      .patch(`/api/v1/members/${teammate.memberId}`)
+      .set(bearer(team.owner.token))
+      .send({ role_id: '00000000-0000-4000-8000-000000000003' })
+      .expect(200);
+    const role = await t
+      .api()
+      .post('/api/v1/roles')
+      .set(bearer(team.owner.token))
+      .send({ key: 'auditor', name: 'Auditor', permissions: ['audit.read'] })
+      .expect(200);
+    await t
+      .api()
+      .patch(`/api/v1/roles/${role.body.role.id as string}`)
+      .set(bearer(team.owner.token))
+      .send({ name: 'Auditors' })
+      .expect(200);
+    await t
+      .api()
+      .delete(`/api/v1/roles/${role.body.role.id as string}`)
+      .set(bearer(team.owner.token))
+      .expect(200);
+    await t.api().delete(`/api/v1/members/${teammate.memberId}`).set(bearer(team.owner.token)).expect(200);
+    const second = await t
+      .api()
+      .post('/api/v1/organizations')
+      .set(bearer(team.owner.token))
+      .send({ name: 'To delete' })
+      .expect(200);
+    await t
+      .api()
+      .delete(`/api/v1/organizations/${second.body.organization.id as string}`)
+      .set(bearer(team.owner.token))
+      .expect(200);
+
+    const response = await t.api().get('/api/v1/audit-events?limit=20').set(bearer(team.owner.token)).expect(200);
+    const events = response.body.audit_events as {
+      type: string;
+      actor_user_id: string;
+      target_id: string;
+      details: Record<string, unknown>;
+    }[];
+    expect(events.map((e) => e.type).filter((type) => !type.startsWith('login.'))).toEqual([
+      'member.removed',
+      'role.deleted',
+      'role.updated',
+      'role.created',
+      'member.role_changed',
+      'member.added',
+    ]);
+    expect(events.find((e) => e.type === 'member.role_changed')).toMatchObject({
+      actor_user_id: team.owner.id,
+      target_id: teammate.memberId,
+      details: { user_id: teammate.id, from: 'viewer', to: 'developer' },
+    });
+    expect(events.find((e) => e.type === 'member.added')).toMatchObject({
+      actor_user_id: teammate.id,
+      target_id: teammate.memberId,
+    });
+    const [deleted] = await t.dataSource.query<{ actor_user_id: string }[]>(
+      `SELECT actor_user_id FROM audit_events WHERE type = 'organization.deleted' AND organization_id = $1`,
+      [second.body.organization.id],
+    );
+    expect(deleted.actor_user_id).toBe(team.owner.id);
   });
 
   it('records failed and blocked logins, and refuses to change or delete the trail', async () => {

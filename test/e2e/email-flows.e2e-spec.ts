@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutboxRepository } from '../../src/mail/outbox.repository';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
+import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { freePort } from '../support/service-process';
 import { SmtpSink, tokenFrom } from '../support/smtp-sink';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -144,6 +145,27 @@ describe('email verification and password recovery over SMTP', () => {
     await t.api().get('/api/v1/organizations').set(bearer(other.token)).expect(401);
     await t.api().get('/api/v1/organizations').set(bearer(mine.token)).expect(200);
     await loginAs(t.api, { email: user.email, password: 'changed-password' });
+  });
+
+  it('emails an invitation whose link carries the accept token', async () => {
+    const owner = await registerUser(t.api, { name: 'Inviting Owner' });
+    const session = await loginAs(t.api, owner);
+    const invitee = newCredentials().email;
+    const created = await t
+      .api()
+      .post('/api/v1/invitations')
+      .set(bearer(session.token))
+      .send({ email: invitee, role_id: SYSTEM_ROLE_IDS.developer })
+      .expect(200);
+    const email = await smtp.waitFor(invitee, /invited to join Inviting Owner/);
+    expect(email.text).toContain('as Developer');
+    expect(email.text).toContain('https://app.example.com/accept-invitation?token=');
+    expect(tokenFrom(email)).toBe(created.body.accept_token);
+    await t
+      .api()
+      .post('/api/v1/invitations/accept')
+      .send({ token: tokenFrom(email), name: 'Invitee', password: 'invitee-password' })
+      .expect(200);
   });
 
   it.each([

@@ -39,7 +39,7 @@ describe('a client generated from /api/openapi.json', () => {
       ['/api/v1/invitations', 'post', 'CreatedInvitationResponse', [...body, 401, 403, 409]],
       ['/api/v1/invitations', 'get', 'InvitationList', [401, 403]],
       ['/api/v1/invitations/{id}', 'delete', 'DeletedResponse', [401, 403, 404]],
-      ['/api/v1/invitations/accept', 'post', 'AcceptedInvitationResponse', [...body, 401, 409]],
+      ['/api/v1/invitations/accept', 'post', 'AcceptedInvitationResponse', [...body, 401, 409, 429]],
     ];
     for (const [path, method, schema, errors] of endpoints) {
       const operation = doc.paths[path][method];
