@@ -7,6 +7,9 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwksController } from './jwks.controller';
+import { MeController } from './me.controller';
+import { MeService } from './me.service';
 import { LocalStrategy } from './local.strategy';
 import { PasswordHasher } from './password-hasher';
 import { SessionsRepository } from './sessions.repository';
@@ -16,10 +19,11 @@ import { TokensService } from './tokens.service';
 
 @Module({
   imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule],
-  controllers: [AuthController],
+  controllers: [AuthController, MeController, JwksController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     AuthService,
+    MeService,
     LocalStrategy,
     PasswordHasher,
     TokensService,

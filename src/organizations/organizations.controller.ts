@@ -19,7 +19,10 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Create an organization; the caller becomes its owner' })
   @ApiOkResponse({ type: OrganizationSummaryEnvelope })
   @ApiErrors([...BODY_ERRORS, 401, 403], { 403: 'The caller is read_only (forbidden)' })
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateOrganizationDto): Promise<OrganizationSummaryEnvelope> {
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateOrganizationDto,
+  ): Promise<OrganizationSummaryEnvelope> {
     const organization = await this.organizations.createOrganizationFor(principal, body.name);
     return { organization: toOrganizationSummaryResponse(organization) };
   }

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { ReadOnlyAccountError, SessionNotFoundError } from './auth.errors';
+import { Principal } from './principal';
+import { Session } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
+import { isUuid } from './tokens.service';
+
+export interface Profile {
+  user: User;
+  currentOrganization: OrganizationScope | null;
+  organizations: OrganizationScope[];
+}
+
+export interface SessionView {
+  session: Session;
+  current: boolean;
+}
+
+/** The caller's own account: profile, name, sessions. */
+@Injectable()
+export class MeService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+    private readonly sessions: SessionsRepository,
+  ) {}
+
+  /** The current organization is the access token's, while the caller is still a member of it. */
+  async getProfile(principal: Principal): Promise<Profile> {
+    const user = await this.users.getById(principal.userId);
+    const organizations = await this.organizations.listForUser(principal.userId);
+    const current = organizations.find((organization) => organization.id === principal.organizationId) ?? null;
+    return { user, currentOrganization: current, organizations };
+  }
+
+  async rename(principal: Principal, name: string): Promise<User> {
+    if (principal.systemRole === 'read_only') throw new ReadOnlyAccountError();
+    return this.users.rename(principal.userId, name);
+  }
+
+  async listSessions(principal: Principal): Promise<SessionView[]> {
+    const sessions = await this.sessions.findLiveByUser(principal.userId);
+    return sessions.map((session) => ({ session, current: session.id === principal.sessionId }));
+  }
+
+  /**
+   * Revokes one of the caller's live sessions (the current one too: that is a logout). Another
+   * user's session, an unknown id and a malformed one are all the same 404.
+   */
+  async deleteSession(principal: Principal, sessionId: string): Promise<void> {
+    if (!isUuid(sessionId) || !(await this.sessions.revoke(sessionId, 'session_deleted', principal.userId))) {
+      throw new SessionNotFoundError();
+    }
+  }
+}
