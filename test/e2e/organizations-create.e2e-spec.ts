@@ -14,8 +14,15 @@ describe('POST and GET /api/v1/organizations', () => {
   it('creates an organization owned by the caller and lists it with the others', async () => {
     const user = await registerUser(t.api, { name: 'Multi Org' });
     const { token } = await loginAs(t.api, user);
-    const created = await t.api().post('/api/v1/organizations').auth(token, { type: 'bearer' }).send({ name: 'Second Org' }).expect(200);
-    expect(created.body).toEqual({ organization: { id: expect.any(String), slug: 'second-org', name: 'Second Org', role: 'owner' } });
+    const created = await t
+      .api()
+      .post('/api/v1/organizations')
+      .auth(token, { type: 'bearer' })
+      .send({ name: 'Second Org' })
+      .expect(200);
+    expect(created.body).toEqual({
+      organization: { id: expect.any(String), slug: 'second-org', name: 'Second Org', role: 'owner' },
+    });
 
     const listed = await t.api().get('/api/v1/organizations').auth(token, { type: 'bearer' }).expect(200);
     expect(listed.body.organizations.map((o: { slug: string }) => o.slug)).toEqual(['multi-org', 'second-org']);
@@ -46,7 +53,12 @@ describe('POST and GET /api/v1/organizations', () => {
     const user = await registerUser(t.api);
     await t.dataSource.query(`UPDATE users SET role = 'read_only' WHERE id = $1`, [user.id]);
     const { token } = await loginAs(t.api, user);
-    const response = await t.api().post('/api/v1/organizations').auth(token, { type: 'bearer' }).send({ name: 'Nope' }).expect(403);
+    const response = await t
+      .api()
+      .post('/api/v1/organizations')
+      .auth(token, { type: 'bearer' })
+      .send({ name: 'Nope' })
+      .expect(403);
     expect(response.body.code).toBe('forbidden');
     await t.api().get('/api/v1/organizations').auth(token, { type: 'bearer' }).expect(200);
   });
