@@ -1,4 +1,7 @@
+import { webcrypto } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importPKCS8, JWTPayload, SignJWT } from 'jose';
+
+type CryptoKey = webcrypto.CryptoKey;
 import { TestApp } from './test-app';
 
 export type Claims = JWTPayload & Record<string, unknown>;
@@ -8,7 +11,7 @@ export function segment(value: unknown): string {
 }
 
 export function claimsOf(token: string): Claims {
-  return decodeJwt(token) as Claims;
+  return decodeJwt<Record<string, unknown>>(token);
 }
 
 export function kidOf(token: string): string {
