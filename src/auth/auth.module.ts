@@ -12,6 +12,7 @@ import { MeController } from './me.controller';
 import { MeService } from './me.service';
 import { LocalStrategy } from './local.strategy';
 import { PasswordHasher } from './password-hasher';
+import { ProfilesRepository } from './profiles.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -30,6 +31,7 @@ import { TokensService } from './tokens.service';
     SigningKeysService,
     SigningKeysRepository,
     SessionsRepository,
+    ProfilesRepository,
   ],
   exports: [AuthService],
 })

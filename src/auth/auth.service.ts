@@ -18,6 +18,7 @@ import {
 } from './auth.errors';
 import { PasswordHasher } from './password-hasher';
 import { Principal } from './principal';
+import { ProfilesRepository } from './profiles.repository';
 import { SessionsRepository } from './sessions.repository';
 import { hashTokenId, RefreshTokenClaims, TokensService } from './tokens.service';
 
@@ -54,6 +55,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsRepository,
+    private readonly profiles: ProfilesRepository,
   ) {}
 
   /** Creates the user, their first organization (named after them) and the owner membership, atomically. */
@@ -210,8 +212,10 @@ export class AuthService {
         ip: client.ip,
       });
       if (!rotated) return { refused: await this.refuseStaleRefreshToken(claims, presentedHash) };
-      const user = await this.users.getById(claims.sub);
-      const organizations = await this.organizations.listForUser(user.id);
+      const profile = await this.profiles.findProfile(claims.sub);
+      // The session row references the user (ON DELETE CASCADE): a rotated session has one.
+      if (!profile) throw new UnauthorizedError();
+      const { user, organizations } = profile;
       const current = chooseOrganization(organizations, rotated, user);
       if ((current?.id ?? null) !== rotated.organizationId)
         await this.sessions.updateOrganization(rotated.id, current?.id ?? null);

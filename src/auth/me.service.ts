@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
+import type { OrganizationScope } from '../organizations/organizations.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { ReadOnlyAccountError, SessionNotFoundError } from './auth.errors';
+import { ReadOnlyAccountError, SessionNotFoundError, UnauthorizedError } from './auth.errors';
+import { ProfilesRepository } from './profiles.repository';
 import { Principal } from './principal';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
@@ -24,14 +25,15 @@ export interface SessionView {
 export class MeService {
   constructor(
     private readonly users: UsersService,
-    private readonly organizations: OrganizationsService,
+    private readonly profiles: ProfilesRepository,
     private readonly sessions: SessionsRepository,
   ) {}
 
   /** The current organization is the access token's, while the caller is still a member of it. */
   async getProfile(principal: Principal): Promise<Profile> {
-    const user = await this.users.getById(principal.userId);
-    const organizations = await this.organizations.listForUser(principal.userId);
+    const profile = await this.profiles.findProfile(principal.userId);
+    if (!profile) throw new UnauthorizedError();
+    const { user, organizations } = profile;
     const current = organizations.find((organization) => organization.id === principal.organizationId) ?? null;
     return { user, currentOrganization: current, organizations };
   }

@@ -92,26 +92,23 @@ export class SessionsRepository {
    * null, so a chain never forks. Expiry slides to the new refresh token's.
    */
   async rotateRefreshToken(rotation: Rotation): Promise<{ id: string; organizationId: string | null } | null> {
-    const result = await this.repository
-      .createQueryBuilder()
-      .update(Session)
-      .set({
-        refreshTokenHash: rotation.nextHash,
-        previousRefreshTokenHash: rotation.presentedHash,
-        rotatedAt: () => 'now()',
-        lastUsedAt: () => 'now()',
-        expiresAt: rotation.expiresAt,
-        userAgent: rotation.userAgent,
-        ip: rotation.ip,
-      })
-      .where('id = :id AND user_id = :userId AND refresh_token_hash = :presented AND revoked_at IS NULL AND expires_at > now()', {
-        id: rotation.sessionId,
-        userId: rotation.userId,
-        presented: rotation.presentedHash,
-      })
-      .returning('id, organization_id')
-      .execute();
-    const row = (result.raw as { id: string; organization_id: string | null }[])[0];
+    const [rows] = await this.tx.manager.query<[{ id: string; organization_id: string | null }[], number]>(
+      `UPDATE sessions
+          SET refresh_token_hash = $4, previous_refresh_token_hash = $3, rotated_at = now(), last_used_at = now(),
+              expires_at = $5, user_agent = $6, ip = $7
+        WHERE id = $1 AND user_id = $2 AND refresh_token_hash = $3 AND revoked_at IS NULL AND expires_at > now()
+        RETURNING id, organization_id`,
+      [
+        rotation.sessionId,
+        rotation.userId,
+        rotation.presentedHash,
+        rotation.nextHash,
+        rotation.expiresAt,
+        rotation.userAgent,
+        rotation.ip,
+      ],
+    );
+    const row = rows[0];
     return row ? { id: row.id, organizationId: row.organization_id } : null;
   }
 
