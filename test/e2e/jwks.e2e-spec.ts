@@ -57,6 +57,67 @@ describe('GET /.well-known/jwks.json', () => {
   });
 });
 
+describe('OpenAPI document of the token lifecycle routes', () => {
+  let t: TestApp;
+  let doc: Record<string, any>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    doc = (await t.api().get('/api/openapi.json').expect(200)).body as Record<string, any>;
+  }, BOOT_TIMEOUT);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const errorsOf = (operation: Record<string, any>) =>
+    Object.keys(operation.responses as object)
+      .filter((s) => s !== '200')
+      .sort();
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+  it.each([
+    ['/api/v1/refresh-token', 'post', 'RefreshTokenDto', 'SessionResponse', ['400', '401', '413', '415'], false],
+    ['/api/v1/logout', 'post', undefined, 'LoggedOutResponse', ['401'], true],
+    ['/api/v1/me', 'get', undefined, 'MeResponse', ['401'], true],
+    ['/api/v1/me', 'patch', 'UpdateMeDto', 'UserEnvelope', ['400', '401', '403', '413', '415'], true],
+    [
+      '/api/v1/me/switch-organization',
+      'post',
+      'SwitchOrganizationDto',
+      'SessionResponse',
+      ['400', '401', '403', '413', '415'],
+      true,
+    ],
+    ['/api/v1/me/sessions', 'get', undefined, 'SessionList', ['401'], true],
+    ['/api/v1/me/sessions/{id}', 'delete', undefined, 'DeletedResponse', ['401', '404'], true],
+    ['/.well-known/jwks.json', 'get', undefined, 'JwksResponse', [], false],
+  ])(
+    'documents %s %s with its schemas, every error status and its security',
+    (path, method, request, response, errors, bearer) => {
+      const operation = doc.paths[path][method];
+      if (request) expect(operation.requestBody.content['application/json'].schema).toEqual(ref(request));
+      expect(operation.responses['200'].content['application/json'].schema).toEqual(ref(response));
+      expect(errorsOf(operation)).toEqual(errors);
+      for (const status of errors)
+        expect(operation.responses[status].content['application/json'].schema).toEqual(ref('ErrorResponseDto'));
+      if (bearer) expect(operation.security).toEqual([{ bearer: [] }]);
+      else expect(operation.security).toBeUndefined();
+    },
+  );
+
+  it('describes a session item field for field', () => {
+    expect(Object.keys(doc.components.schemas.SessionResponseItem.properties).sort()).toEqual([
+      'created_at',
+      'current',
+      'expires_at',
+      'id',
+      'ip',
+      'last_used_at',
+      'user_agent',
+    ]);
+  });
+});
+
 describe('key rotation by `npm run keys:rotate`', () => {
   let t: TestApp;
 
