@@ -6,7 +6,8 @@
  * loopback only, logging at info into a discarding sink (the serialization cost stays). Then:
  * registers and signs in BENCH_USERS users, runs BENCH_CHAINS parallel rotation chains (each
  * presents only its newest refresh token) and GET /me at a few concurrencies, BENCH_SECONDS per
- * level. Client: node:http with a keep-alive agent, one loop per connection.
+ * level. Client: node:http with a keep-alive agent, one loop per connection. BENCH_LOG_LEVEL=silent
+ * measures without request logging.
  * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s.
  */
 import 'reflect-metadata';
@@ -125,7 +126,8 @@ async function main(): Promise<void> {
     env.DB_POOL_SIZE = process.env.DB_POOL_SIZE ?? '10';
   }
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const running = await createApplication(loadConfig(env), createLogger('info', sink));
+  const logLevel = (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info' | 'silent';
+  const running = await createApplication(loadConfig({ ...env, LOG_LEVEL: logLevel }), createLogger(logLevel, sink));
   try {
     await running.app.listen(0, '127.0.0.1');
     port = (running.app.getHttpServer().address() as { port: number }).port;
