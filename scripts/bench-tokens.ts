@@ -2,7 +2,7 @@
  * npm run bench:tokens — refresh-token rotation and GET /me throughput and latency.
  *
  * Boots the service in this process (createApplication, as main.ts does) on a fresh database of
- * the local PostgreSQL (or BENCH_DATABASE_URL's server; "embedded" for PGlite), listening on
+ * the local PostgreSQL (or the server of BENCH_DATABASE_URL / DATABASE_URL; "embedded" for PGlite), listening on
  * loopback only, logging at info into a discarding sink (the serialization cost stays). Then:
  * registers and signs in BENCH_USERS users, runs BENCH_CHAINS parallel rotation chains (each
  * presents only its newest refresh token) and GET /me at a few concurrencies, BENCH_SECONDS per
@@ -23,7 +23,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 64);
 const CHAINS = Number(process.env.BENCH_CHAINS ?? 20);
 const ME_LEVELS = [1, 8, 32, 64];
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+// Two loops on one chain would present each other's spent tokens: reuse, and the session dies.
+if (CHAINS > USERS) throw new Error('BENCH_CHAINS must not exceed BENCH_USERS (one session per chain)');
 
 interface Load {
   perSecond: number;
