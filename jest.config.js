@@ -23,7 +23,8 @@ const common = {
 };
 
 module.exports = {
-  // Jest reads testTimeout from the global configuration only; the per-project value below is ignored.
+  // jest-circus reads the timeout (hooks included) from the global config, not the project's: an
+  // app boot in beforeAll can take over 5 s when many e2e files start at once on two cores.
   testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },

@@ -2,9 +2,17 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { RATE_LIMITED_ACTIONS } from '../src/config/app-config';
+
+// Benchmarks send everything from 127.0.0.1: per-IP limits would measure the limiter, not the service.
+const UNLIMITED = Object.fromEntries(
+  RATE_LIMITED_ACTIONS.map((action) => [`RATE_LIMIT_${action.toUpperCase()}`, '100000000/1m']),
+);
 
 export interface Service {
   base: string;
+  /** The database it runs on (undefined: embedded), for a second replica. */
+  databaseUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -13,11 +21,11 @@ export interface Service {
  * does not share its event loop. BENCH_DATABASE_URL (default: the local PostgreSQL) names the
  * server; BENCH_DATABASE_URL=embedded uses the embedded database instead.
  */
-export async function startBuiltService(env: Record<string, string>): Promise<Service> {
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  let databaseUrl: string | undefined;
+export async function startBuiltService(env: Record<string, string>, sharedDatabaseUrl?: string): Promise<Service> {
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  let databaseUrl: string | undefined = sharedDatabaseUrl;
   let dropDatabase = async () => {};
-  if (server !== 'embedded') {
+  if (server !== 'embedded' && !sharedDatabaseUrl) {
     const name = `identity_bench_${randomBytes(4).toString('hex')}`;
     await admin(server, `CREATE DATABASE "${name}"`);
     const url = new URL(server);
@@ -31,12 +39,14 @@ export async function startBuiltService(env: Record<string, string>): Promise<Se
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       DATA_DIR: '',
+      ...UNLIMITED,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // Request logs are written (their cost counts) to /dev/null; errors still show.
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
@@ -49,6 +59,7 @@ export async function startBuiltService(env: Record<string, string>): Promise<Se
   }
   return {
     base,
+    databaseUrl,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

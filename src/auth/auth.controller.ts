@@ -1,25 +1,28 @@
 import { Public } from './public.decorator';
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { toOrganizationSummaryResponse } from '../organizations/dto/organization-summary.response';
 import { toUserResponse } from '../users/dto/user.response';
 import { User } from '../users/user.entity';
 import { AuthService, ClientInfo, IssuedSession } from './auth.service';
-import { AuthenticatedUser, Client } from './current-user.decorator';
+import { AuthenticatedUser, Client, CurrentPrincipal } from './current-user.decorator';
+import { LoggedOutResponse } from './dto/me.responses';
+import { RefreshTokenDto } from './dto/token-lifecycle.dto';
+import type { Principal } from './principal';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { RegisterResponse, SessionResponse } from './dto/session.response';
 import { LocalAuthGuard } from './local-auth.guard';
 
 @ApiTags('auth')
-@Public()
 @Controller('api/v1')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @Public()
   @HttpCode(200)
   @UseGuards(IpRateLimitGuard)
   @RateLimit('register')
@@ -36,6 +39,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @Public()
   @HttpCode(200)
   @UseGuards(IpRateLimitGuard, LocalAuthGuard)
   @RateLimit('login')
@@ -53,6 +57,35 @@ export class AuthController {
   })
   async login(@AuthenticatedUser() user: User, @Client() client: ClientInfo): Promise<SessionResponse> {
     return toSessionResponse(await this.auth.login(user, client));
+  }
+
+  @Post('refresh-token')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(IpRateLimitGuard)
+  @RateLimit('refresh')
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair',
+    description:
+      'Single use: the presented token dies and a new one is issued. An already-rotated token revokes its whole session (refresh_token_reused).',
+  })
+  @ApiOkResponse({ type: SessionResponse })
+  @ApiErrors([...BODY_ERRORS, 401, 429], {
+    401: 'Invalid, expired or revoked refresh token (unauthorized; also a token rotated less than REFRESH_REUSE_GRACE_SECONDS ago), or an already-rotated one (refresh_token_reused: the session is revoked)',
+  })
+  async refresh(@Body() body: RefreshTokenDto, @Client() client: ClientInfo): Promise<SessionResponse> {
+    return toSessionResponse(await this.auth.refresh(body.refresh_token, client));
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Revoke the caller's session", description: 'Every token of the session stops working at once.' })
+  @ApiOkResponse({ type: LoggedOutResponse })
+  @ApiErrors([401])
+  async logout(@CurrentPrincipal() principal: Principal): Promise<LoggedOutResponse> {
+    await this.auth.logout(principal);
+    return { logged_out: true };
   }
 }
 

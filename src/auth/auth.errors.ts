@@ -42,3 +42,28 @@ export class WrongCurrentPasswordError extends AppError {
     super('invalid_credentials', 'The current password is wrong');
   }
 }
+
+/** An already-rotated refresh token came back: its session was revoked. */
+export class RefreshTokenReusedError extends AppError {
+  constructor() {
+    super('refresh_token_reused', 'This refresh token was already used; the session has been revoked, sign in again');
+  }
+}
+
+export class NotAMemberError extends AppError {
+  constructor() {
+    super('forbidden', 'You are not a member of this organization, or it no longer exists');
+  }
+}
+
+export class ReadOnlyAccountError extends AppError {
+  constructor() {
+    super('forbidden', 'Read-only users cannot change anything here');
+  }
+}
+
+export class SessionNotFoundError extends AppError {
+  constructor() {
+    super('not_found', 'Session not found');
+  }
+}

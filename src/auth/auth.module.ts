@@ -13,7 +13,11 @@ import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { EmailTokensService } from './email-tokens.service';
+import { JwksController } from './jwks.controller';
+import { MeController } from './me.controller';
+import { MeService } from './me.service';
 import { LocalStrategy } from './local.strategy';
+import { ProfilesRepository } from './profiles.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -21,10 +25,11 @@ import { TokensService } from './tokens.service';
 
 @Module({
   imports: [PassportModule, JwtModule.register({}), UsersModule, OrganizationsModule, MailModule, RateLimitModule],
-  controllers: [AuthController, AccountController],
+  controllers: [AuthController, AccountController, MeController, JwksController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     AuthService,
+    MeService,
     LocalStrategy,
     TokensService,
     SigningKeysService,
@@ -33,6 +38,7 @@ import { TokensService } from './tokens.service';
     AccountService,
     EmailTokensService,
     EmailTokensRepository,
+    ProfilesRepository,
   ],
   exports: [AuthService],
 })

@@ -10,12 +10,26 @@ import { LoginOutcome, MetricsService } from '../metrics/metrics.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AccountService } from './account.service';
-import { AccountNotFoundError, EmailNotVerifiedError, InvalidCredentialsError, UnauthorizedError } from './auth.errors';
+import { Logger } from 'pino';
+import { AppError } from '../common/errors/app-error';
+import { LOGGER } from '../common/logging/logger.module';
 import { PasswordHasher } from '../users/password-hasher';
+import { AccountService } from './account.service';
+import {
+  AccountNotFoundError,
+  EmailNotVerifiedError,
+  InvalidCredentialsError,
+  NotAMemberError,
+  RefreshTokenReusedError,
+  UnauthorizedError,
+} from './auth.errors';
 import { Principal } from './principal';
+import { ProfilesRepository } from './profiles.repository';
 import { SessionsRepository } from './sessions.repository';
-import { TokensService } from './tokens.service';
+import { hashTokenId, RefreshTokenClaims, TokensService } from './tokens.service';
+
+/** last_used_at is kept to this resolution on access; refreshes always set it. */
+export const LAST_USED_RESOLUTION_SECONDS = 60;
 
 const LOGIN_FAILURE_OUTCOMES = new Set<string>([
   'invalid_credentials',
@@ -47,6 +61,7 @@ export interface IssuedSession {
 export class AuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly tx: TransactionHost,
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
@@ -57,6 +72,7 @@ export class AuthService {
     private readonly limits: RateLimitService,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
+    private readonly profiles: ProfilesRepository,
   ) {}
 
   /**
@@ -119,18 +135,24 @@ export class AuthService {
 
   /**
    * Accepts an access token only when its signature, type and expiry hold and, live, its session
-   * is not revoked or expired, its user exists and its organization is not deleted.
+   * is not revoked or expired, its user exists and its organization is not deleted: one query.
    */
   async authenticate(token: string): Promise<Principal> {
     const claims = await this.tokens.verifyAccessToken(token);
     if (!claims) throw new UnauthorizedError();
-    const [session, user] = await Promise.all([this.sessions.findById(claims.sid), this.users.findById(claims.sub)]);
-    if (!session || session.userId !== claims.sub || session.revokedAt !== null || session.expiresAt.getTime() <= Date.now()) {
-      throw new UnauthorizedError();
+    const live = await this.sessions.findLiveSessionCheck(claims.sid, claims.sub, claims.org_id);
+    if (!live || !live.organizationLive) throw new UnauthorizedError();
+    // last_used_at without a write per request: at most one per session and minute.
+    if (Date.now() - live.lastUsedAt.getTime() > LAST_USED_RESOLUTION_SECONDS * 1000) {
+      await this.sessions.touch(claims.sid, LAST_USED_RESOLUTION_SECONDS);
     }
-    if (!user) throw new UnauthorizedError();
-    if (claims.org_id !== null && !(await this.organizations.isLive(claims.org_id))) throw new UnauthorizedError();
-    return { userId: user.id, sessionId: session.id, email: user.email, systemRole: user.role, organizationId: claims.org_id };
+    return {
+      userId: live.userId,
+      sessionId: claims.sid,
+      email: live.email,
+      systemRole: live.systemRole,
+      organizationId: claims.org_id,
+    };
   }
 
   /** Opens a session in the user's current organization and issues its first token pair. */
@@ -165,6 +187,143 @@ export class AuthService {
       organization: current,
     });
     return { token, refreshToken: refresh.token, user, currentOrganization: current, organizations };
+  }
+
+  /**
+   * POST /refresh-token: rotates the session's refresh token and issues a new pair. The session
+   * keeps its organization while the user is still a member of it; otherwise it falls back as
+   * login does.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedSession> {
+    const claims = await this.tokens.verifyRefreshToken(refreshToken);
+    if (!claims) throw new UnauthorizedError('The refresh token is invalid or expired');
+    return this.rotate(claims, client, (organizations, session, user) => {
+      const kept = organizations.find((organization) => organization.id === session.organizationId);
+      return kept ?? pickCurrentOrganization(organizations, user.lastOrganizationId);
+    });
+  }
+
+  /**
+   * POST /me/switch-organization: the refresh token must be the newest of the caller's own
+   * session (the one of the bearer token); it is rotated and the new pair is scoped to the target
+   * organization, which login will also start in from now on.
+   */
+  async switchOrganization(
+    principal: Principal,
+    organizationId: string,
+    refreshToken: string,
+    client: ClientInfo,
+  ): Promise<IssuedSession> {
+    const claims = await this.tokens.verifyRefreshToken(refreshToken);
+    if (!claims || claims.sid !== principal.sessionId || claims.sub !== principal.userId) {
+      throw new UnauthorizedError('The refresh token is not a valid token of this session');
+    }
+    return this.rotate(
+      claims,
+      client,
+      (organizations) => {
+        // Thrown inside the transaction: the rotation is rolled back, the token stays usable.
+        const target = organizations.find((organization) => organization.id === organizationId);
+        if (!target) throw new NotAMemberError();
+        return target;
+      },
+      { remember: true },
+    );
+  }
+
+  /** POST /logout: revokes the caller's session; its tokens stop working at once. */
+  async logout(principal: Principal): Promise<void> {
+    await this.tx.run(async () => {
+      await this.sessions.revoke(principal.sessionId, 'logout');
+      await this.audit.record({
+        type: 'session.revoked',
+        actorUserId: principal.userId,
+        organizationId: principal.organizationId,
+        targetId: principal.sessionId,
+        details: { reason: 'logout' },
+      });
+    });
+  }
+
+  private async rotate(
+    claims: RefreshTokenClaims,
+    client: ClientInfo,
+    chooseOrganization: (
+      organizations: OrganizationScope[],
+      session: { organizationId: string | null },
+      user: User,
+    ) => OrganizationScope | null,
+    { remember = false } = {},
+  ): Promise<IssuedSession> {
+    const presentedHash = hashTokenId(claims.jti);
+    // Signed before the transaction opens: RSA signing is the slow part and needs no lock.
+    const next = await this.tokens.signRefreshToken(claims.sub, claims.sid);
+    type Outcome =
+      | { refused: AppError }
+      | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null };
+    const outcome = await this.tx.run(async (): Promise<Outcome> => {
+      const rotated = await this.sessions.rotateRefreshToken({
+        sessionId: claims.sid,
+        userId: claims.sub,
+        presentedHash,
+        nextHash: next.jtiHash,
+        expiresAt: next.expiresAt,
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+        ip: client.ip,
+      });
+      if (!rotated) return { refused: await this.refuseStaleRefreshToken(claims, presentedHash) };
+      const profile = await this.profiles.findProfile(claims.sub);
+      // The session row references the user (ON DELETE CASCADE): a rotated session has one.
+      if (!profile) throw new UnauthorizedError();
+      const { user, organizations } = profile;
+      const current = chooseOrganization(organizations, rotated, user);
+      if ((current?.id ?? null) !== rotated.organizationId)
+        await this.sessions.updateOrganization(rotated.id, current?.id ?? null);
+      if (remember && current) await this.users.rememberOrganization(user.id, current.id);
+      return { refused: null, user, organizations, current };
+    });
+    // Thrown after the commit, so a revocation for reuse is kept.
+    if (outcome.refused) throw outcome.refused;
+    const { user, organizations, current } = outcome;
+    const token = await this.tokens.signAccessToken({
+      userId: user.id,
+      sessionId: claims.sid,
+      email: user.email,
+      systemRole: user.role,
+      organization: current,
+    });
+    return { token, refreshToken: next.token, user, currentOrganization: current, organizations };
+  }
+
+  /**
+   * A validly signed refresh token that is no longer the newest of its session. Only this
+   * service signs them, so it is an earlier token of the same chain: reuse, which revokes the
+   * whole session, unless it is the immediate predecessor within the grace window (a client's
+   * concurrent refreshes), which is refused without revoking.
+   */
+  private async refuseStaleRefreshToken(claims: RefreshTokenClaims, presentedHash: string): Promise<AppError> {
+    const session = await this.sessions.findById(claims.sid);
+    if (!session || session.userId !== claims.sub || session.revokedAt !== null || session.expiresAt.getTime() <= Date.now()) {
+      return new UnauthorizedError('The refresh token is invalid, expired or revoked');
+    }
+    const graceMs = this.config.refreshReuseGraceSeconds * 1000;
+    if (
+      session.previousRefreshTokenHash === presentedHash &&
+      session.rotatedAt !== null &&
+      Date.now() - session.rotatedAt.getTime() < graceMs
+    ) {
+      return new UnauthorizedError('This refresh token was just rotated by a concurrent request; use the newest one');
+    }
+    await this.sessions.revoke(session.id, 'refresh_reuse');
+    await this.audit.record({
+      type: 'refresh.reuse_detected',
+      actorUserId: session.userId,
+      organizationId: session.organizationId,
+      targetId: session.id,
+    });
+    this.metrics.refreshReuse.inc();
+    this.logger.warn({ session_id: session.id, user_id: session.userId }, 'refresh token reuse: session revoked');
+    return new RefreshTokenReusedError();
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, Not } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
+import type { SystemRole } from '../users/user.entity';
 import { Session } from './session.entity';
 
 export interface NewSession {
@@ -13,16 +14,129 @@ export interface NewSession {
   expiresAt: Date;
 }
 
+export interface Rotation {
+  sessionId: string;
+  userId: string;
+  presentedHash: string;
+  nextHash: string;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** What the bearer guard needs to know about a token's session, user and organization. */
+export interface LiveSessionCheck {
+  userId: string;
+  email: string;
+  systemRole: SystemRole;
+  lastUsedAt: Date;
+  organizationLive: boolean;
+}
+
+export type RevocationReason = 'logout' | 'refresh_reuse' | 'session_deleted';
+
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly tx: TransactionHost) {}
 
+  private get repository() {
+    return this.tx.manager.getRepository(Session);
+  }
+
   findById(id: string): Promise<Session | null> {
-    return this.tx.manager.getRepository(Session).findOneBy({ id });
+    return this.repository.findOneBy({ id });
   }
 
   async insert(session: NewSession): Promise<void> {
-    await this.tx.manager.getRepository(Session).insert({ ...session, lastUsedAt: new Date() });
+    await this.repository.insert({ ...session, lastUsedAt: new Date() });
+  }
+
+  /**
+   * One round trip per authenticated request: the session is live (not revoked, not expired) and
+   * belongs to the user, the user exists, and the token's organization (if any) is not deleted.
+   */
+  async findLiveSessionCheck(sessionId: string, userId: string, organizationId: string | null): Promise<LiveSessionCheck | null> {
+    const rows = await this.tx.manager.query<
+      { user_id: string; email: string; role: SystemRole; last_used_at: Date; organization_live: boolean }[]
+    >(
+      `SELECT u.id AS user_id, u.email, u.role, s.last_used_at,
+              ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3::uuid AND o.deleted_at IS NULL))
+                AS organization_live
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [sessionId, userId, organizationId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      userId: row.user_id,
+      email: row.email,
+      systemRole: row.role,
+      lastUsedAt: new Date(row.last_used_at),
+      organizationLive: row.organization_live,
+    };
+  }
+
+  /** Bumps last_used_at unless another request (or replica) already did within `seconds`. */
+  async touch(id: string, seconds: number): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE sessions SET last_used_at = now() WHERE id = $1 AND last_used_at < now() - make_interval(secs => $2)`,
+      [id, seconds],
+    );
+  }
+
+  /**
+   * The atomic step of a refresh: replaces the session's refresh token only if the presented one
+   * is still the newest of the chain and the session is live. Concurrent callers with the same
+   * token queue on the row lock; once the first commits, the others no longer match and get
+   * null, so a chain never forks. Expiry slides to the new refresh token's.
+   */
+  async rotateRefreshToken(rotation: Rotation): Promise<{ id: string; organizationId: string | null } | null> {
+    const [rows] = await this.tx.manager.query<[{ id: string; organization_id: string | null }[], number]>(
+      `UPDATE sessions
+          SET refresh_token_hash = $4, previous_refresh_token_hash = $3, rotated_at = now(), last_used_at = now(),
+              expires_at = $5, user_agent = $6, ip = $7
+        WHERE id = $1 AND user_id = $2 AND refresh_token_hash = $3 AND revoked_at IS NULL AND expires_at > now()
+        RETURNING id, organization_id`,
+      [
+        rotation.sessionId,
+        rotation.userId,
+        rotation.presentedHash,
+        rotation.nextHash,
+        rotation.expiresAt,
+        rotation.userAgent,
+        rotation.ip,
+      ],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, organizationId: row.organization_id } : null;
+  }
+
+  async updateOrganization(id: string, organizationId: string | null): Promise<void> {
+    await this.repository.update({ id }, { organizationId });
+  }
+
+  /** Revokes a live session; false when there was none with this id (for this user). */
+  async revoke(id: string, reason: RevocationReason, userId?: string): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('id = :id AND revoked_at IS NULL AND expires_at > now()', { id })
+      .andWhere(userId === undefined ? 'TRUE' : 'user_id = :userId', { userId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The user's sessions that can still be used, most recently used first. */
+  findLiveByUser(userId: string): Promise<Session[]> {
+    return this.repository
+      .createQueryBuilder('session')
+      .where('session.userId = :userId AND session.revokedAt IS NULL AND session.expiresAt > now()', { userId })
+      .orderBy('session.lastUsedAt', 'DESC')
+      .addOrderBy('session.createdAt', 'DESC')
+      .getMany();
   }
 
   /** Revokes every live session of the user, but `exceptId` when given. */

@@ -36,13 +36,16 @@ export class SigningKeysRepository {
     await this.tx.manager.getRepository(SigningKey).insert(key);
   }
 
-  async retireAllExcept(algorithm: string, kid: string, at: Date): Promise<void> {
-    await this.tx.manager
+  /** Retires every other live key of the algorithm; returns their kids. */
+  async retireAllExcept(algorithm: string, kid: string, at: Date): Promise<string[]> {
+    const result = await this.tx.manager
       .getRepository(SigningKey)
       .createQueryBuilder()
       .update()
       .set({ retiredAt: at })
       .where('algorithm = :algorithm AND kid <> :kid AND retired_at IS NULL', { algorithm, kid })
+      .returning(['kid'])
       .execute();
+    return (result.raw as { kid: string }[]).map((row) => row.kid);
   }
 }

@@ -2,70 +2,160 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   generateKeyPairSync,
   JsonWebKey,
   KeyObject,
   randomBytes,
 } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Logger } from 'pino';
 import { AppConfig, JwtAlgorithm } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { LOGGER } from '../common/logging/logger.module';
 import { TransactionHost } from '../database/transaction-host';
 import { SigningKeysRepository, StoredSigningKey } from './signing-keys.repository';
+
+/** A public key as published in the JWKS: public members only, never d, p, q, dp, dq, qi. */
+export interface PublishedJwk {
+  kty: string;
+  kid: string;
+  alg: string;
+  use: 'sig';
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
 
 export interface KeyMaterial {
   kid: string;
   algorithm: JwtAlgorithm;
-  /** PEM private key (RS256, ES256) or the shared secret (HS256). */
-  signingSecret: string;
-  /** PEM public key (RS256, ES256) or the shared secret (HS256). */
-  verificationSecret: string;
+  /** Private key (RS256, ES256) or the shared secret (HS256); undefined for a verify-only key. */
+  signingKey: KeyObject | undefined;
+  /** Public key (RS256, ES256) or the shared secret (HS256), parsed once. */
+  verificationKey: KeyObject;
   /** The public JWK to publish; undefined for HS256. */
-  publicJwk: (JsonWebKey & { kid: string; alg: string; use: 'sig' }) | undefined;
+  publicJwk: PublishedJwk | undefined;
+  /** When a newer key took over signing; null for the signing key and configured previous keys. */
   retiredAt: Date | null;
 }
 
+/** How often every replica re-reads the stored keys, to pick up a rotation made elsewhere. */
+export const KEY_RELOAD_INTERVAL_MS = 60_000;
+/** A token with an unknown kid triggers a re-read at most this often (a forged kid costs little). */
+export const UNKNOWN_KID_RELOAD_INTERVAL_MS = 5_000;
+
 /**
  * Owns the keys that sign and verify tokens. A configured key (JWT_PRIVATE_KEY, JWT_SECRET) is
- * used as given; otherwise the service generates one and keeps it in the database, so restarts
- * and replicas sign with the same key.
+ * used as given, with JWT_PREVIOUS_PUBLIC_KEYS still accepted; otherwise the service generates
+ * one and keeps it in the database, so restarts and replicas sign with the same key. Stored keys
+ * are re-read every minute and whenever a token names an unknown kid, so a rotation made by
+ * `npm run keys:rotate` or another replica is picked up without a restart.
  */
 @Injectable()
-export class SigningKeysService implements OnModuleInit {
+export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private active!: KeyMaterial;
-  private readonly verification = new Map<string, KeyMaterial>();
+  private verification = new Map<string, KeyMaterial>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastUnknownKidReload = 0;
+  private reloading: Promise<void> | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly keys: SigningKeysRepository,
     private readonly tx: TransactionHost,
   ) {}
 
+  private get configured(): string | undefined {
+    const { algorithm, privateKey, secret } = this.config.jwt;
+    return algorithm === 'HS256' ? secret : privateKey;
+  }
+
+  /** How long a retired key stays accepted: until every token it signed has expired. */
+  private get retentionMs(): number {
+    return Math.max(this.config.accessTokenTtl, this.config.refreshTokenTtl) * 1000;
+  }
+
   async onModuleInit(): Promise<void> {
-    await this.load();
+    const { algorithm, previousPublicKeys } = this.config.jwt;
+    const configured = this.configured;
+    if (configured !== undefined) {
+      const previous = previousPublicKeys.map((pem) => publicMaterialFor(algorithm, pem));
+      this.apply([materialFor(algorithm, configured, null), ...previous]);
+      return;
+    }
+    this.apply(await this.loadOrGenerateStored(algorithm));
+    this.timer = setInterval(() => {
+      this.reload().catch((error: unknown) => this.logger.warn({ err: error }, 'signing keys reload failed'));
+    }, KEY_RELOAD_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
   }
 
   get signingKey(): KeyMaterial {
     return this.active;
   }
 
-  /** The key that may verify a token with this kid, or undefined. */
+  /** The key that may verify a token with this kid, or undefined (unknown, or retired too long ago). */
   verificationKey(kid: string): KeyMaterial | undefined {
-    return this.verification.get(kid);
+    const key = this.verification.get(kid);
+    if (!key || (key.retiredAt !== null && key.retiredAt.getTime() + this.retentionMs <= Date.now())) return undefined;
+    return key;
   }
 
-  /** Public keys to publish (empty for HS256). */
-  publishedKeys(): NonNullable<KeyMaterial['publicJwk']>[] {
-    return [...this.verification.values()].flatMap((key) => (key.publicJwk ? [key.publicJwk] : []));
+  /**
+   * For a kid this replica does not know: another replica or the rotation command may have
+   * created it. Re-reads the stored keys, at most every few seconds, then looks again.
+   */
+  async verificationKeyAfterReload(kid: string): Promise<KeyMaterial | undefined> {
+    if (this.configured !== undefined || Date.now() - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_INTERVAL_MS) {
+      return undefined;
+    }
+    this.lastUnknownKidReload = Date.now();
+    try {
+      await this.reload();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'signing keys reload failed');
+      return undefined;
+    }
+    return this.verificationKey(kid);
   }
 
-  private async load(): Promise<void> {
-    const { algorithm, privateKey, secret } = this.config.jwt;
-    const configured = algorithm === 'HS256' ? secret : privateKey;
-    const keys =
-      configured !== undefined ? [materialFor(algorithm, configured, null)] : await this.loadOrGenerateStored(algorithm);
-    this.verification.clear();
-    for (const key of keys) this.verification.set(key.kid, key);
+  /** Public keys to publish (empty for HS256), the signing key first. */
+  publishedKeys(): PublishedJwk[] {
+    return [...this.verification.values()].flatMap((key) =>
+      key.publicJwk && this.verificationKey(key.kid) ? [key.publicJwk] : [],
+    );
+  }
+
+  /** Re-reads the stored keys (no-op for configured keys); concurrent calls share one read. */
+  reload(): Promise<void> {
+    if (this.configured !== undefined) return Promise.resolve();
+    this.reloading ??= this.readStored().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async readStored(): Promise<void> {
+    const stored = await this.keys.findAllWithMaterial(this.config.jwt.algorithm);
+    // A table without a live key (someone deleted it) must not leave this replica unable to sign.
+    if (!stored.some((key) => key.retiredAt === null)) return;
+    const before = this.active.kid;
+    this.apply(this.usable(stored));
+    if (this.active.kid !== before) this.logger.info({ kid: this.active.kid, previous: before }, 'signing key rotated');
+  }
+
+  private apply(keys: KeyMaterial[]): void {
+    const verification = new Map<string, KeyMaterial>();
+    for (const key of keys) verification.set(key.kid, key);
+    this.verification = verification;
     this.active = keys[0];
   }
 
@@ -80,17 +170,47 @@ export class SigningKeysService implements OnModuleInit {
       await this.keys.insert({ kid, algorithm, material });
       return this.keys.findAllWithMaterial(algorithm);
     });
-    const horizon = Date.now() - Math.max(this.config.accessTokenTtl, this.config.refreshTokenTtl) * 1000;
+    return this.usable(stored);
+  }
+
+  /** The live key first, then retired keys whose tokens may still be valid; reuses parsed keys. */
+  private usable(stored: StoredSigningKey[]): KeyMaterial[] {
+    const horizon = Date.now() - this.retentionMs;
     return stored
       .filter((key) => key.retiredAt === null || key.retiredAt.getTime() > horizon)
       .sort(activeFirst)
-      .map((key) => materialFor(algorithm, key.material, key.retiredAt));
+      .map((key) => {
+        const known = this.verification.get(key.kid);
+        return known && known.signingKey
+          ? { ...known, retiredAt: key.retiredAt }
+          : materialFor(key.algorithm as JwtAlgorithm, key.material, key.retiredAt);
+      });
   }
 }
 
 function activeFirst(a: StoredSigningKey, b: StoredSigningKey): number {
   if ((a.retiredAt === null) !== (b.retiredAt === null)) return a.retiredAt === null ? -1 : 1;
   return b.createdAt.getTime() - a.createdAt.getTime();
+}
+
+/**
+ * The rotation itself (used by `npm run keys:rotate`): a new key signs from now on, every other
+ * key of the algorithm is retired (still accepted until its tokens expire). Serialized with key
+ * generation by the same advisory lock.
+ */
+export async function rotateStoredSigningKey(
+  tx: TransactionHost,
+  keys: SigningKeysRepository,
+  algorithm: JwtAlgorithm,
+): Promise<{ kid: string; retired: string[] }> {
+  return tx.run(async () => {
+    await keys.lockForGeneration();
+    const material = generateMaterial(algorithm);
+    const kid = materialFor(algorithm, material, null).kid;
+    await keys.insert({ kid, algorithm, material });
+    const retired = await keys.retireAllExcept(algorithm, kid, new Date());
+    return { kid, retired };
+  });
 }
 
 export function generateMaterial(algorithm: JwtAlgorithm): string {
@@ -105,19 +225,31 @@ export function generateMaterial(algorithm: JwtAlgorithm): string {
 export function materialFor(algorithm: JwtAlgorithm, material: string, retiredAt: Date | null): KeyMaterial {
   if (algorithm === 'HS256') {
     const kid = createHash('sha256').update(material).digest('base64url').slice(0, 16);
-    return { kid, algorithm, signingSecret: material, verificationSecret: material, publicJwk: undefined, retiredAt };
+    const secret = createSecretKey(Buffer.from(material));
+    return { kid, algorithm, signingKey: secret, verificationKey: secret, publicJwk: undefined, retiredAt };
   }
-  const publicKey: KeyObject = createPublicKey(createPrivateKey(material));
-  const jwk = publicKey.export({ format: 'jwk' });
+  const privateKey = createPrivateKey(material);
+  return { ...publicMaterialFor(algorithm, createPublicKey(privateKey)), signingKey: privateKey, retiredAt };
+}
+
+/** A verify-only key (JWT_PREVIOUS_PUBLIC_KEYS). */
+export function publicMaterialFor(algorithm: JwtAlgorithm, publicKey: string | KeyObject): KeyMaterial {
+  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+  const jwk = key.export({ format: 'jwk' });
   const kid = thumbprint(jwk);
   return {
     kid,
     algorithm,
-    signingSecret: material,
-    verificationSecret: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    publicJwk: { ...jwk, kid, alg: algorithm, use: 'sig' },
-    retiredAt,
+    signingKey: undefined,
+    verificationKey: key,
+    publicJwk: toPublishedJwk(jwk, kid, algorithm),
+    retiredAt: null,
   };
+}
+
+function toPublishedJwk(jwk: JsonWebKey, kid: string, alg: string): PublishedJwk {
+  const base = { kty: jwk.kty as string, kid, alg, use: 'sig' as const };
+  return jwk.kty === 'RSA' ? { ...base, n: jwk.n, e: jwk.e } : { ...base, crv: jwk.crv, x: jwk.x, y: jwk.y };
 }
 
 /** RFC 7638 JWK thumbprint: a kid that anyone holding the public key can recompute. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, KeyObject, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
@@ -83,27 +83,30 @@ export class TokensService {
     return { token, jtiHash: hashTokenId(jti), expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000) };
   }
 
-  /** Verifies signature (by kid), algorithm, issuer, expiry and type; undefined when any fails. */
+  /** Verifies signature (by kid), algorithm, issuer, expiry, type and claim shapes; undefined when any fails. */
   async verifyAccessToken(token: string): Promise<AccessTokenClaims | undefined> {
     const claims = await this.verify<AccessTokenClaims>(token, { issuer: this.config.jwt.issuer });
-    return claims?.typ === 'access' ? claims : undefined;
+    if (claims?.typ !== 'access' || !hasSessionClaims(claims)) return undefined;
+    return claims.org_id === null || isUuid(claims.org_id) ? claims : undefined;
   }
 
   async verifyRefreshToken(token: string): Promise<RefreshTokenClaims | undefined> {
     const claims = await this.verify<RefreshTokenClaims>(token, {});
-    return claims?.typ === 'refresh' && typeof claims.sid === 'string' && typeof claims.jti === 'string' ? claims : undefined;
+    return claims?.typ === 'refresh' && hasSessionClaims(claims) ? claims : undefined;
   }
 
   private async verify<T extends object>(token: string, options: { issuer?: string }): Promise<T | undefined> {
     const header = this.decodeHeader(token);
-    const key = typeof header?.kid === 'string' ? this.keys.verificationKey(header.kid) : undefined;
+    if (typeof header?.kid !== 'string') return undefined;
+    const key = this.keys.verificationKey(header.kid) ?? (await this.keys.verificationKeyAfterReload(header.kid));
     // The algorithm comes from our key, never from the token: no "none", no HS256 signed with a public key.
-    if (!key || header?.alg !== key.algorithm) return undefined;
+    if (!key || header.alg !== key.algorithm) return undefined;
     try {
       return await this.jwt.verifyAsync<T>(token, {
         algorithms: [key.algorithm],
         ...options,
-        ...(key.algorithm === 'HS256' ? { secret: key.verificationSecret } : { publicKey: key.verificationSecret }),
+        // jsonwebtoken takes a KeyObject as is; parsing the PEM on every request would cost more than the check.
+        publicKey: key.verificationKey as unknown as string,
       });
     } catch {
       return undefined;
@@ -124,11 +127,18 @@ export class TokensService {
     const now = Math.floor(Date.now() / 1000);
     return this.jwt.signAsync(
       { ...payload, iat: now, exp: now + ttlSeconds },
-      { algorithm: key.algorithm, keyid: key.kid, ...secretOption(key.algorithm, key.signingSecret) },
+      { algorithm: key.algorithm, keyid: key.kid, privateKey: key.signingKey as KeyObject },
     );
   }
 }
 
-function secretOption(algorithm: string, material: string): { secret: string } | { privateKey: string } {
-  return algorithm === 'HS256' ? { secret: material } : { privateKey: material };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** sub and sid end up in SQL as uuids: anything else is refused here, not by the database. */
+function hasSessionClaims(claims: { sub?: unknown; sid?: unknown; jti?: unknown }): boolean {
+  return isUuid(claims.sub) && isUuid(claims.sid) && typeof claims.jti === 'string' && claims.jti.length > 0;
 }

@@ -32,6 +32,11 @@ export interface AppConfig {
     privateKey: string | undefined;
     secret: string | undefined;
     issuer: string;
+    /**
+     * Public keys (PEM) of keys that signed before the configured JWT_PRIVATE_KEY: still
+     * published and accepted, so tokens they signed live out their lifetime after a rotation.
+     */
+    previousPublicKeys: string[];
   };
   loginHideUnknownAccounts: boolean;
   /** Seconds during which a just-rotated refresh token is refused without revoking its session. */

@@ -11,6 +11,14 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
+function publicPem(type: 'rsa' | 'ec'): string {
+  const { publicKey } =
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
+
 const pem = (type: 'rsa' | 'ec', options: { modulusLength?: number; namedCurve?: string }): string => {
   const { privateKey } =
     type === 'rsa'
@@ -104,5 +112,31 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
     expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringContaining('TRUST_PROXY')]);
     expect(problemsOf({ TRUST_PROXY: 'evil.example.com' })).toEqual([expect.stringContaining('TRUST_PROXY')]);
+  });
+});
+
+describe('loadConfig: JWT_PREVIOUS_PUBLIC_KEYS', () => {
+  it('is empty when unset', () => {
+    expect(loadConfig({}).jwt.previousPublicKeys).toEqual([]);
+  });
+
+  it('reads several PEM public keys, with \\n escapes as a one-line variable holds them', () => {
+    const [a, b] = [publicPem('rsa'), publicPem('rsa')];
+    const config = loadConfig({ JWT_PREVIOUS_PUBLIC_KEYS: `${a}${b}`.replace(/\n/g, '\\n') });
+    expect(config.jwt.previousPublicKeys).toEqual([a.trim(), b.trim()]);
+  });
+
+  it('refuses text without a PEM public key, an unreadable key, a key of the wrong type, and any key with HS256', () => {
+    expect(problemsOf({ JWT_PREVIOUS_PUBLIC_KEYS: 'not a key' })).toEqual([expect.stringContaining('JWT_PREVIOUS_PUBLIC_KEYS')]);
+    expect(problemsOf({ JWT_PREVIOUS_PUBLIC_KEYS: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' })).toEqual([
+      expect.stringContaining('not a readable PEM public key'),
+    ]);
+    expect(problemsOf({ JWT_PREVIOUS_PUBLIC_KEYS: publicPem('ec') })).toEqual([expect.stringContaining('RSA')]);
+    expect(problemsOf({ JWT_ALGORITHM: 'ES256', JWT_PREVIOUS_PUBLIC_KEYS: publicPem('rsa') })).toEqual([
+      expect.stringContaining('P-256'),
+    ]);
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_PREVIOUS_PUBLIC_KEYS: publicPem('rsa') })).toEqual([
+      expect.stringContaining('HS256'),
+    ]);
   });
 });

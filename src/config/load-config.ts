@@ -1,4 +1,4 @@
-import { createPrivateKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { AppConfig, JwtAlgorithm, LogLevel, NodeEnv, RATE_LIMITED_ACTIONS, RateLimitedAction } from './app-config';
 
 export class ConfigValidationError extends Error {
@@ -106,6 +106,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (problem) problems.push(`JWT_PRIVATE_KEY ${problem}`);
   }
 
+  const previousPublicKeys = previousKeys(read('JWT_PREVIOUS_PUBLIC_KEYS'), algorithm, problems);
+
   const config: AppConfig = {
     nodeEnv,
     port: integer('PORT', 8080, 0, 65535),
@@ -118,7 +120,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
     accessTokenTtl: duration('ACCESS_TOKEN_TTL', 3600),
     refreshTokenTtl: duration('REFRESH_TOKEN_TTL', 30 * 86400),
-    jwt: { algorithm, privateKey, secret, issuer: read('JWT_ISSUER') ?? 'identity-service' },
+    jwt: { algorithm, privateKey, secret, issuer: read('JWT_ISSUER') ?? 'identity-service', previousPublicKeys },
     loginHideUnknownAccounts: boolean('LOGIN_HIDE_UNKNOWN_ACCOUNTS', false),
     refreshReuseGraceSeconds: integer('REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),
     trustProxy: trustProxy(read('TRUST_PROXY'), problems),
@@ -193,6 +195,44 @@ function trustProxy(value: string | undefined, problems: string[]): boolean | nu
   if (entries.length === 0 || bad.length > 0)
     problems.push(`TRUST_PROXY has entries that are not addresses or subnets: ${bad.join(', ')}`);
   return entries;
+}
+
+const PUBLIC_KEY_PEM = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g;
+
+/**
+ * JWT_PREVIOUS_PUBLIC_KEYS: one or more PEM public keys (SPKI, `\n` escapes accepted) of the
+ * keys that signed before the current JWT_PRIVATE_KEY. Meaningless for HS256 (nothing public).
+ */
+function previousKeys(value: string | undefined, algorithm: JwtAlgorithm, problems: string[]): string[] {
+  if (value === undefined) return [];
+  if (algorithm === 'HS256') {
+    problems.push('JWT_PREVIOUS_PUBLIC_KEYS cannot be used with JWT_ALGORITHM=HS256 (it has no public keys)');
+    return [];
+  }
+  const pems = value.replace(/\\n/g, '\n').match(PUBLIC_KEY_PEM) ?? [];
+  if (pems.length === 0) {
+    problems.push('JWT_PREVIOUS_PUBLIC_KEYS must hold one or more PEM public keys (-----BEGIN PUBLIC KEY-----)');
+    return [];
+  }
+  pems.forEach((pem, index) => {
+    const problem = checkPublicKey(pem, algorithm);
+    if (problem) problems.push(`JWT_PREVIOUS_PUBLIC_KEYS key ${index + 1} ${problem}`);
+  });
+  return pems;
+}
+
+function checkPublicKey(pem: string, algorithm: JwtAlgorithm): string | undefined {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return 'is not a readable PEM public key';
+  }
+  if (algorithm === 'RS256' && key.asymmetricKeyType !== 'rsa') return 'must be an RSA key for RS256';
+  if (algorithm === 'ES256' && (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')) {
+    return 'must be an EC P-256 key for ES256';
+  }
+  return undefined;
 }
 
 /** Returns why a PEM key cannot sign with the algorithm, or undefined when it can. */

@@ -67,6 +67,10 @@ export class UsersRepository {
     await this.repository.update({ id }, { passwordHash });
   }
 
+  async updateName(id: string, name: string): Promise<void> {
+    await this.repository.update({ id }, { name });
+  }
+
   async updateLastOrganization(id: string, organizationId: string): Promise<void> {
     // Not a profile change: updated_at keeps meaning "the user's data changed".
     await this.repository

@@ -39,6 +39,11 @@ export class UsersService {
     return this.users.updatePasswordHash(id, passwordHash);
   }
 
+  async rename(id: string, name: string): Promise<User> {
+    await this.users.updateName(id, name);
+    return this.getById(id);
+  }
+
   rememberOrganization(id: string, organizationId: string): Promise<void> {
     return this.users.updateLastOrganization(id, organizationId);
   }

@@ -157,6 +157,30 @@ describe('GET /api/v1/audit-events', () => {
     expect(deleted.actor_user_id).toBe(team.owner.id);
   });
 
+  it('records refresh-token reuse and revoked sessions', async () => {
+    const owner = await registerUser(t.api);
+    const first = await loginAs(t.api, owner);
+    await t.api().post('/api/v1/refresh-token').send({ refresh_token: first.refresh_token }).expect(200);
+    await t.api().post('/api/v1/refresh-token').send({ refresh_token: first.refresh_token }).expect(401);
+    const second = await loginAs(t.api, owner);
+    const third = await loginAs(t.api, owner);
+    await t
+      .api()
+      .delete(`/api/v1/me/sessions/${decodeSid(third.token)}`)
+      .set(bearer(second.token))
+      .expect(200);
+    await t.api().post('/api/v1/logout').set(bearer(second.token)).expect(200);
+
+    const fourth = await loginAs(t.api, owner);
+    const response = await t.api().get('/api/v1/audit-events').set(bearer(fourth.token)).expect(200);
+    const events = response.body.audit_events as { type: string; target_id: string; details: Record<string, unknown> }[];
+    expect(events.find((e) => e.type === 'refresh.reuse_detected')).toMatchObject({ target_id: decodeSid(first.token) });
+    expect(events.filter((e) => e.type === 'session.revoked').map((e) => [e.target_id, e.details.reason])).toEqual([
+      [decodeSid(second.token), 'logout'],
+      [decodeSid(third.token), 'session_deleted'],
+    ]);
+  });
+
   it('records failed and blocked logins, and refuses to change or delete the trail', async () => {
     const user = await registerUser(t.api);
     await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(401);
@@ -169,3 +193,7 @@ describe('GET /api/v1/audit-events', () => {
     await expect(t.dataSource.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
   });
 });
+
+function decodeSid(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+}

@@ -106,3 +106,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
+
+/** For beforeAll hooks that boot an app: key generation and the embedded database can take seconds on a busy machine. */
+export const BOOT_TIMEOUT = 30_000;

@@ -314,6 +314,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/refresh-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new pair
+         * @description Single use: the presented token dies and a new one is issued. An already-rotated token revokes its whole session (refresh_token_reused).
+         */
+        post: operations["AuthController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the caller's session
+         * @description Every token of the session stops working at once.
+         */
+        post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/verify-email": {
         parameters: {
             query?: never;
@@ -393,6 +433,98 @@ export interface paths {
         put?: never;
         /** Change the caller's password; every other session is revoked */
         post: operations["AccountController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller, the organization of the access token and every organization of the caller */
+        get: operations["MeController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the caller's name */
+        patch: operations["MeController_update"];
+        trace?: never;
+    };
+    "/api/v1/me/switch-organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scope a new token pair to another organization of the caller
+         * @description Rotates the caller's refresh token (it must be the newest of the bearer token's session) and remembers the organization for the next login.
+         */
+        post: operations["MeController_switchOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's live sessions (one per sign-in) */
+        get: operations["MeController_listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of the caller’s sessions; its tokens stop working at once */
+        delete: operations["MeController_deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys that verify the tokens (JWKS)
+         * @description RS256/ES256: the signing key and every retired key whose tokens may still be valid. HS256 publishes nothing (empty list).
+         */
+        get: operations["JwksController_jwks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -492,11 +624,8 @@ export interface components {
             slug?: string;
         };
         DeletedResponse: {
-            /**
-             * @example true
-             * @enum {boolean}
-             */
-            deleted: true;
+            /** @example true */
+            deleted: boolean;
         };
         MemberUserResponse: {
             /** Format: uuid */
@@ -759,6 +888,14 @@ export interface components {
             /** @description All organizations the caller is a member of. */
             organizations: components["schemas"]["OrganizationSummaryResponse"][];
         };
+        RefreshTokenDto: {
+            /** @description The newest refresh token of the session (from login, refresh-token or switch-organization). */
+            refresh_token: string;
+        };
+        LoggedOutResponse: {
+            /** @example true */
+            logged_out: boolean;
+        };
         EmailTokenDto: {
             /** @description The token from the email link. */
             token: string;
@@ -796,6 +933,79 @@ export interface components {
         ChangedResponse: {
             /** @example true */
             changed: boolean;
+        };
+        MeResponse: {
+            user: components["schemas"]["UserResponse"];
+            /** @description The access token's organization; null for a user without one (or no longer a member of it). */
+            current_organization: components["schemas"]["OrganizationSummaryResponse"] | null;
+            /** @description Every live organization the caller belongs to. */
+            organizations: components["schemas"]["OrganizationSummaryResponse"][];
+        };
+        UpdateMeDto: {
+            /** @example Onur Kacmaz */
+            name: string;
+        };
+        UserEnvelope: {
+            user: components["schemas"]["UserResponse"];
+        };
+        SwitchOrganizationDto: {
+            /**
+             * Format: uuid
+             * @description The organization to scope the new tokens to; the caller must be a member.
+             */
+            organization_id: string;
+            /** @description The caller's current refresh token, of the same session as the bearer token; it is rotated. */
+            refresh_token: string;
+        };
+        SessionResponseItem: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Sign-in time.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last refresh, or last authenticated request (kept to the minute).
+             */
+            last_used_at: string;
+            /**
+             * Format: date-time
+             * @description The session ends here unless refreshed (sliding, REFRESH_TOKEN_TTL).
+             */
+            expires_at: string;
+            /** @description User-Agent of the last sign-in or refresh. */
+            user_agent: string | null;
+            /** @description Client address of the last sign-in or refresh (X-Forwarded-For only through TRUST_PROXY). */
+            ip: string | null;
+            /** @description True for the session of the access token making this request. */
+            current: boolean;
+        };
+        SessionList: {
+            sessions: components["schemas"]["SessionResponseItem"][];
+        };
+        JwkResponse: {
+            /** @enum {string} */
+            kty: "RSA" | "EC";
+            /** @description Key id (RFC 7638 thumbprint); tokens name it in their header. */
+            kid: string;
+            /** @enum {string} */
+            alg: "RS256" | "ES256";
+            /** @enum {string} */
+            use: "sig";
+            /** @description RSA modulus */
+            n?: string;
+            /** @description RSA exponent */
+            e?: string;
+            /** @description EC curve (P-256) */
+            crv?: string;
+            x?: string;
+            y?: string;
+        };
+        JwksResponse: {
+            /** @description Public keys only: the signing key and retired keys whose tokens may still be valid. Empty for HS256. */
+            keys: components["schemas"]["JwkResponse"][];
         };
     };
     responses: never;
@@ -2045,6 +2255,102 @@ export interface operations {
             };
         };
     };
+    AuthController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Invalid, expired or revoked refresh token (unauthorized; also a token rotated less than REFRESH_REUSE_GRACE_SECONDS ago), or an already-rotated one (refresh_token_reused: the session is revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoggedOutResponse"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     AccountController_verifyEmail: {
         parameters: {
             query?: never;
@@ -2332,6 +2638,256 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MeController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MeController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller is read_only (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MeController_switchOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchOrganizationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Bearer token invalid, or the refresh token is not the newest of this session (unauthorized); an already-rotated one revokes the session (refresh_token_reused) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller is not a member of the organization, or it was deleted (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MeController_listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MeController_deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No live session of the caller has this id (not_found); also for a malformed id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    JwksController_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwksResponse"];
                 };
             };
         };

@@ -1,0 +1,148 @@
+/**
+ * npm run bench:tokens — refresh-token rotation and GET /me throughput and latency.
+ *
+ * Starts the built service (npm run build first) as its own process on a fresh database of the
+ * local PostgreSQL (or BENCH_DATABASE_URL / DATABASE_URL; "embedded" for PGlite), on loopback,
+ * logging at info to /dev/null (the serialization cost stays). Then:
+ * registers and signs in BENCH_USERS users, runs BENCH_CHAINS parallel rotation chains (each
+ * presents only its newest refresh token) and GET /me at a few concurrencies, BENCH_SECONDS per
+ * level. Client: node:http with a keep-alive agent, one loop per connection. BENCH_LOG_LEVEL=silent
+ * measures without request logging.
+ * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s.
+ */
+import http from 'node:http';
+import { startBuiltService } from './bench-support';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const USERS = Number(process.env.BENCH_USERS ?? 64);
+const CHAINS = Number(process.env.BENCH_CHAINS ?? 20);
+const ME_LEVELS = [1, 8, 32, 64];
+// Two loops on one chain would present each other's spent tokens: reuse, and the session dies.
+if (CHAINS > USERS) throw new Error('BENCH_CHAINS must not exceed BENCH_USERS (one session per chain)');
+
+interface Load {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  count: number;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+let port = 0;
+
+function call(method: string, path: string, body?: object, token?: string): Promise<{ status: number; body: any }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** `concurrency` loops, each calling `once(worker)` back to back for `seconds`. */
+async function runLoad(concurrency: number, seconds: number, once: (worker: number) => Promise<boolean>): Promise<Load> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const ok = await once(worker).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+    count: latencies.length,
+  };
+}
+
+const fmt = (value: number, width = 8, digits = 1) => value.toFixed(digits).padStart(width);
+
+function report(label: string, concurrency: number, load: Load): void {
+  console.log(
+    `${label.padEnd(14)} ${String(concurrency).padStart(5)} ${fmt(load.perSecond, 10, 0)} ${fmt(load.p50)} ${fmt(load.p99)} ${String(load.errors).padStart(7)} ${String(load.count).padStart(8)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  // The service runs in its own process (the built dist/), as in production: the load generator
+  // here does not share its event loop.
+  const service = await startBuiltService({ BCRYPT_COST: '4', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
+  try {
+    port = Number(new URL(service.base).port);
+    console.log(`service: ${service.base}; ${SECONDS}s per level`);
+
+    const sessions: { token: string; refresh: string }[] = [];
+    for (let i = 0; i < USERS; i++) {
+      const credentials = { name: `Bench ${i}`, username: `bench-${i}@example.com`, password: `bench-password-${i}` };
+      if ((await call('POST', '/api/v1/register', credentials)).status !== 200) throw new Error('register failed');
+      const login = await call('POST', '/api/v1/login', { username: credentials.username, password: credentials.password });
+      if (login.status !== 200) throw new Error('login failed');
+      sessions.push({ token: login.body.token, refresh: login.body.refresh_token });
+    }
+
+    const refreshOnce = async (worker: number) => {
+      const chain = sessions[worker % sessions.length];
+      const response = await call('POST', '/api/v1/refresh-token', { refresh_token: chain.refresh });
+      if (response.status !== 200) return false;
+      chain.refresh = response.body.refresh_token;
+      chain.token = response.body.token;
+      return true;
+    };
+    const meOnce = async (worker: number) =>
+      (await call('GET', '/api/v1/me', undefined, sessions[worker % sessions.length].token)).status === 200;
+
+    await runLoad(4, 1, meOnce); // warm up
+    await runLoad(4, 1, refreshOnce);
+
+    console.log('\nroute          conc.      req/s   p50 ms   p99 ms  errors requests');
+    for (const chains of [1, CHAINS]) report('refresh-token', chains, await runLoad(chains, SECONDS, refreshOnce));
+    for (const concurrency of ME_LEVELS) report('GET /me', concurrency, await runLoad(concurrency, SECONDS, meOnce));
+    // The floor of the HTTP stack (Express, Nest, logging, this client): no token, no query.
+    const healthOnce = async () => (await call('GET', '/healthz')).status === 200;
+    report('GET /healthz', 8, await runLoad(8, SECONDS, healthOnce));
+  } finally {
+    agent.destroy();
+    await service.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

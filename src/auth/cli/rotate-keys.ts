@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { loadConfig } from '../../config/load-config';
+import { openDatabase } from '../../database/database-connection';
+import { TransactionHost } from '../../database/transaction-host';
+import { SigningKeysRepository } from '../signing-keys.repository';
+import { rotateStoredSigningKey } from '../signing-keys.service';
+
+/**
+ * `npm run keys:rotate`: generates a new signing key in the database and retires the others.
+ * New tokens are signed with it as soon as each replica re-reads its keys (within a minute, or at
+ * once when it meets a token of the new key); retired keys stay published and accepted until
+ * every token they signed has expired. Configured keys are rotated by configuration instead.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { algorithm, privateKey, secret } = config.jwt;
+  if ((algorithm === 'HS256' ? secret : privateKey) !== undefined) {
+    throw new Error(
+      algorithm === 'HS256'
+        ? 'JWT_SECRET is configured: rotate it by changing the setting (HS256 keys are not stored in the database)'
+        : 'JWT_PRIVATE_KEY is configured: set the new key there and move the old public key to JWT_PREVIOUS_PUBLIC_KEYS',
+    );
+  }
+  if (config.databaseUrl === undefined) {
+    process.stderr.write('note: using the embedded database in DATA_DIR; the service must not be running on it\n');
+  }
+  const database = await openDatabase(config);
+  try {
+    const tx = new TransactionHost(database.dataSource);
+    const { kid, retired } = await rotateStoredSigningKey(tx, new SigningKeysRepository(tx), algorithm);
+    process.stdout.write(`new ${algorithm} signing key: ${kid}\n`);
+    process.stdout.write(retired.length ? `retired: ${retired.join(', ')}\n` : 'no key was live before\n');
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import { Logger } from 'pino';
+import { AppConfig } from '../config/app-config';
+import { TransactionHost } from '../database/transaction-host';
+import { SigningKeysRepository, StoredSigningKey } from './signing-keys.repository';
+import { generateMaterial, materialFor, SigningKeysService } from './signing-keys.service';
+
+const HOUR = 3600;
+
+function stored(material: string, createdAt: Date, retiredAt: Date | null): StoredSigningKey {
+  return { kid: materialFor('ES256', material, null).kid, algorithm: 'ES256', material, createdAt, retiredAt };
+}
+
+function setUp(initial: StoredSigningKey[]) {
+  let rows = initial;
+  let reads = 0;
+  const repository = {
+    lockForGeneration: () => Promise.resolve(),
+    findAllWithMaterial: () => {
+      reads++;
+      return Promise.resolve(rows);
+    },
+    insert: () => Promise.reject(new Error('not expected')),
+  } as unknown as SigningKeysRepository;
+  const tx = { run: <T>(work: () => Promise<T>) => work() } as unknown as TransactionHost;
+  const config = {
+    accessTokenTtl: HOUR,
+    refreshTokenTtl: 2 * HOUR,
+    jwt: { algorithm: 'ES256', privateKey: undefined, secret: undefined, previousPublicKeys: [] },
+  } as unknown as AppConfig;
+  const logger = { info: jest.fn(), warn: jest.fn() } as unknown as Logger;
+  const service = new SigningKeysService(config, logger, repository, tx);
+  return { service, setRows: (next: StoredSigningKey[]) => (rows = next), reads: () => reads };
+}
+
+describe('SigningKeysService', () => {
+  const now = Date.now();
+  const oldMaterial = generateMaterial('ES256');
+  const newMaterial = generateMaterial('ES256');
+
+  it('keeps a retired key for verification until the longest token lifetime has passed, then drops it', async () => {
+    const recent = stored(oldMaterial, new Date(now - 3 * HOUR * 1000), new Date(now - HOUR * 1000));
+    const current = stored(newMaterial, new Date(now - HOUR * 1000), null);
+    const { service, setRows } = setUp([recent, current]);
+    await service.onModuleInit();
+    try {
+      expect(service.signingKey.kid).toBe(current.kid);
+      expect(service.verificationKey(recent.kid)).toBeDefined();
+      expect(service.publishedKeys().map((key) => key.kid)).toEqual([current.kid, recent.kid]);
+
+      setRows([{ ...recent, retiredAt: new Date(now - 2 * HOUR * 1000 - 1000) }, current]);
+      await service.reload();
+      expect(service.verificationKey(recent.kid)).toBeUndefined();
+      expect(service.publishedKeys().map((key) => key.kid)).toEqual([current.kid]);
+    } finally {
+      service.onModuleDestroy();
+    }
+  });
+
+  it('re-reads the keys for an unknown kid, at most once every few seconds, and then signs with the new key', async () => {
+    const first = stored(oldMaterial, new Date(now - HOUR * 1000), null);
+    const { service, setRows, reads } = setUp([first]);
+    await service.onModuleInit();
+    try {
+      const readsAfterBoot = reads();
+      expect(await service.verificationKeyAfterReload('forged-kid')).toBeUndefined();
+      expect(reads()).toBe(readsAfterBoot + 1);
+
+      const rotated = stored(newMaterial, new Date(now), null);
+      setRows([rotated, { ...first, retiredAt: new Date(now) }]);
+      // Within the interval a second unknown kid does not hit the database.
+      expect(await service.verificationKeyAfterReload(rotated.kid)).toBeUndefined();
+      expect(reads()).toBe(readsAfterBoot + 1);
+
+      await service.reload();
+      expect(service.signingKey.kid).toBe(rotated.kid);
+      expect(service.verificationKey(first.kid)?.retiredAt).toEqual(new Date(now));
+    } finally {
+      service.onModuleDestroy();
+    }
+  });
+
+  it('publishes public members only', async () => {
+    const { service } = setUp([stored(oldMaterial, new Date(now), null)]);
+    await service.onModuleInit();
+    service.onModuleDestroy();
+    expect(Object.keys(service.publishedKeys()[0]).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  });
+});
