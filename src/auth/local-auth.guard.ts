@@ -23,8 +23,11 @@ export class LocalAuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<Request & { user?: User }>();
     request.body = await validateBody(LoginDto, request.body);
+    // passport uses a strategy instance as given and hangs this request's callbacks on it, so each
+    // request gets its own object whose prototype is the strategy (what passport does for names).
+    const strategy = Object.create(this.strategy) as LocalStrategy;
     request.user = await new Promise<User>((resolve, reject) => {
-      const authenticate = passport.authenticate(this.strategy, { session: false }, (error: Error | null, user: User | false) => {
+      const authenticate = passport.authenticate(strategy, { session: false }, (error: Error | null, user: User | false) => {
         if (error) reject(error);
         else if (!user) reject(new InvalidCredentialsError());
         else resolve(user);

@@ -111,6 +111,15 @@ describe('POST /api/v1/login', () => {
     expect(JSON.stringify(rows)).not.toContain(jti);
   });
 
+  it('answers every one of ten concurrent logins of different users', async () => {
+    const users = await Promise.all(Array.from({ length: 10 }, () => registerUser(t.api)));
+    const responses = await Promise.all(
+      users.map((user) => t.api().post('/api/v1/login').timeout(20_000).send({ username: user.email, password: user.password })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(responses.map((r) => (r.body as { user: { id: string } }).user.id)).toEqual(users.map((u) => u.id));
+  });
+
   it('matches the email case-insensitively and ignores surrounding spaces', async () => {
     const user = await registerUser(t.api, { email: `Mixed.Case-${Date.now()}@Example.COM` });
     const response = await t
