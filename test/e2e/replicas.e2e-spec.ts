@@ -94,11 +94,19 @@ describe('two replicas behind one database and one Redis', () => {
     for (const replica of replicas) expect(replica.process.output()).not.toMatch(/"level":"(error|fatal)"/);
   });
 
-  it('accepts on one replica a token issued by the other, with the same signing key', async () => {
+  it('accepts on one replica a token issued by the other, and refreshes there a session opened on the other', async () => {
     const [a, b] = replicas;
     const credentials = await register(a.base);
     const session = await login(b.base, credentials);
     expect((await get(a.base, '/api/v1/organizations', session.token)).status).toBe(200);
+
+    const refreshed = await post(a.base, '/api/v1/refresh-token', { refresh_token: session.refresh_token });
+    expect(refreshed.status).toBe(200);
+    const next = (await refreshed.json()) as { token: string; refresh_token: string };
+    expect((await get(b.base, '/api/v1/me', next.token)).status).toBe(200);
+    // The spent token, presented to the other replica, is reuse: the session dies everywhere.
+    expect((await post(b.base, '/api/v1/refresh-token', { refresh_token: session.refresh_token })).status).toBe(401);
+    expect((await get(a.base, '/api/v1/me', next.token)).status).toBe(401);
   });
 
   it('counts failed logins spread over both replicas as one, reaching the block as on one', async () => {
