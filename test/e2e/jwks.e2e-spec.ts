@@ -76,7 +76,7 @@ describe('OpenAPI document of the token lifecycle routes', () => {
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
   it.each([
-    ['/api/v1/refresh-token', 'post', 'RefreshTokenDto', 'SessionResponse', ['400', '401', '413', '415'], false],
+    ['/api/v1/refresh-token', 'post', 'RefreshTokenDto', 'SessionResponse', ['400', '401', '413', '415', '429'], false],
     ['/api/v1/logout', 'post', undefined, 'LoggedOutResponse', ['401'], true],
     ['/api/v1/me', 'get', undefined, 'MeResponse', ['401'], true],
     ['/api/v1/me', 'patch', 'UpdateMeDto', 'UserEnvelope', ['400', '401', '403', '413', '415'], true],
