@@ -103,10 +103,14 @@ export class AuthService {
       const outcome = (error as { code?: string }).code;
       if (LOGIN_FAILURE_OUTCOMES.has(outcome ?? '')) {
         this.metrics.logins.inc({ outcome });
-        await this.audit.recordBestEffort({
-          type: outcome === 'rate_limited' ? 'login.blocked' : 'login.failed',
-          details: { email: email.trim().toLowerCase(), reason: outcome ?? null },
-        });
+        // Attempts refused during a lockout are only counted: the lockout itself is audited once
+        // (login.blocked), so an attack cannot flood the trail or the database.
+        if (outcome !== 'rate_limited') {
+          await this.audit.recordBestEffort({
+            type: 'login.failed',
+            details: { email: email.trim().toLowerCase(), reason: outcome ?? null },
+          });
+        }
       }
       throw error;
     }
@@ -114,11 +118,27 @@ export class AuthService {
 
   private async checkCredentials(email: string, password: string): Promise<User> {
     await this.limits.assertAccountOpen(email);
+    const endAttempt = await this.limits.beginAccountAttempt(email);
+    try {
+      return await this.checkPassword(email, password);
+    } finally {
+      await endAttempt();
+    }
+  }
+
+  private async checkPassword(email: string, password: string): Promise<User> {
     const user = await this.users.findByEmailWithPasswordHash(email.trim());
     const matches = await this.passwords.verify(password, user?.passwordHash);
     if (!user || !matches) {
       // Unknown emails count too: the throttle must not tell them apart.
-      await this.limits.recordLoginFailure(email);
+      const lockout = await this.limits.recordLoginFailure(email);
+      if (lockout) {
+        await this.audit.recordBestEffort({
+          type: 'login.blocked',
+          actorUserId: user?.id ?? null,
+          details: { email: email.trim().toLowerCase(), failures: lockout.failures, lock_seconds: lockout.lockSeconds },
+        });
+      }
       if (!user) throw this.config.loginHideUnknownAccounts ? new InvalidCredentialsError() : new AccountNotFoundError();
       throw new InvalidCredentialsError();
     }

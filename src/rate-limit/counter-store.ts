@@ -11,6 +11,8 @@ export interface Counter {
 export interface CounterStore {
   /** Adds one; the first hit starts a window of `windowMs`. */
   increment(key: string, windowMs: number): Promise<Counter>;
+  /** Takes one away (never below zero). */
+  decrement(key: string): Promise<void>;
   /** Sets a mark that lasts `ttlMs` (a lockout). */
   mark(key: string, ttlMs: number): Promise<void>;
   /** Milliseconds left on a mark, 0 when there is none. */

@@ -16,6 +16,12 @@ export class MemoryCounterStore implements CounterStore {
     return Promise.resolve({ count: entry.count, ttlMs: entry.expiresAt - now });
   }
 
+  decrement(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry && entry.count > 0) entry.count--;
+    return Promise.resolve();
+  }
+
   mark(key: string, ttlMs: number): Promise<void> {
     this.entries.set(key, { count: 1, expiresAt: Date.now() + ttlMs });
     return Promise.resolve();

@@ -58,21 +58,40 @@ export class RateLimitService implements OnApplicationShutdown {
   }
 
   /**
+   * Admits one password check per account at a time, across replicas. A guesser firing many
+   * attempts at one account in parallel would otherwise queue them all for bcrypt before the
+   * first failure is even counted, and honest users elsewhere would wait behind them. The
+   * returned function ends the attempt.
+   */
+  async beginAccountAttempt(email: string): Promise<() => Promise<void>> {
+    const key = accountInFlightKey(email);
+    const counter = await this.failOpen(() => this.store.increment(key, IN_FLIGHT_TTL_MS), undefined);
+    const release = () => this.failOpen(() => this.store.decrement(key), undefined);
+    if (counter && counter.count > 1) {
+      await release();
+      this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
+      throw new RateLimitedError(1);
+    }
+    return counter ? release : () => Promise.resolve();
+  }
+
+  /**
    * Records a failed login: free failures first, then lockouts that double (1 s, 2 s, 4 s … up to
    * LOGIN_MAX_DELAY), and LOGIN_BLOCK_DURATION once LOGIN_MAX_FAILURES is reached in the window.
    */
-  async recordLoginFailure(email: string): Promise<void> {
+  async recordLoginFailure(email: string): Promise<{ failures: number; lockSeconds: number } | undefined> {
     const throttle = this.config.loginThrottle;
     const counter = await this.failOpen(
       () => this.store.increment(accountFailuresKey(email), throttle.failureWindowSeconds * 1000),
       undefined,
     );
-    if (!counter || counter.count <= throttle.freeFailures) return;
+    if (!counter || counter.count <= throttle.freeFailures) return undefined;
     const lockMs =
       counter.count >= throttle.maxFailures
         ? throttle.blockSeconds * 1000
         : Math.min(1000 * 2 ** (counter.count - throttle.freeFailures - 1), throttle.maxDelaySeconds * 1000);
     await this.failOpen(() => this.store.mark(accountLockKey(email), lockMs), undefined);
+    return { failures: counter.count, lockSeconds: lockMs / 1000 };
   }
 
   async recordLoginSuccess(email: string): Promise<void> {
@@ -114,3 +133,6 @@ export function rateLimitHeaders(allowance: IpAllowance): Record<string, string>
 const normalize = (email: string) => email.trim().toLowerCase();
 const accountFailuresKey = (email: string) => `login-failures:${normalize(email)}`;
 const accountLockKey = (email: string) => `login-lock:${normalize(email)}`;
+const accountInFlightKey = (email: string) => `login-in-flight:${normalize(email)}`;
+// Bounds a slot whose process died mid-attempt.
+const IN_FLIGHT_TTL_MS = 30_000;

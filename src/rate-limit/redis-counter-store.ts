@@ -9,6 +9,8 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
 
+const DECREMENT = `if (tonumber(redis.call('GET', KEYS[1]) or '0') > 0) then redis.call('DECR', KEYS[1]) end`;
+
 /** Counters in Redis: every replica sees the same counts. Commands fail fast when Redis is down. */
 export class RedisCounterStore implements CounterStore {
   private readonly redis: Redis;
@@ -31,6 +33,10 @@ export class RedisCounterStore implements CounterStore {
   async increment(key: string, windowMs: number): Promise<Counter> {
     const [count, ttlMs] = (await this.redis.eval(INCREMENT, 1, this.prefix + key, String(windowMs))) as [number, number];
     return { count, ttlMs };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.redis.eval(DECREMENT, 1, this.prefix + key);
   }
 
   async mark(key: string, ttlMs: number): Promise<void> {

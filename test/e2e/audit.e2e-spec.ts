@@ -189,6 +189,16 @@ describe('GET /api/v1/audit-events', () => {
       [user.email.toLowerCase()],
     );
     expect(failed).toEqual({ type: 'login.failed', details: { email: user.email.toLowerCase(), reason: 'invalid_credentials' } });
+    for (let i = 0; i < 5; i++)
+      await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(401);
+    await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(429);
+    await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(429);
+    const blocked = await t.dataSource.query<{ details: Record<string, unknown> }[]>(
+      `SELECT details FROM audit_events WHERE type = 'login.blocked' AND details->>'email' = $1`,
+      [user.email.toLowerCase()],
+    );
+    // One row for the lockout, none for the attempts it refused.
+    expect(blocked).toEqual([{ details: { email: user.email.toLowerCase(), failures: 6, lock_seconds: 1 } }]);
     await expect(t.dataSource.query(`UPDATE audit_events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(t.dataSource.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
   });

@@ -63,6 +63,16 @@ describe('per-account login throttle', () => {
     await loginAs(t.api, user);
   });
 
+  it('checks one password at a time per account: parallel guesses at one account are refused, not queued', async () => {
+    const user = await registerUser(t.api);
+    const responses = await Promise.all(Array.from({ length: 8 }, () => wrongLogin(t, user.email)));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    await sleep(Number(responses.find((r) => r.status === 429)?.headers['retry-after'] ?? 1) * 1000 + 100);
+  });
+
   it('throttles unknown accounts exactly like known ones', async () => {
     const ghost = `ghost-${randomUUID()}@example.com`;
     for (let i = 0; i < 3; i++) await wrongLogin(t, ghost).expect(404);
