@@ -1,6 +1,6 @@
 import { loginAs, registerUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
-import { addTeammate, createTeam } from '../support/team';
+import { addTeammate, createTeam, bearer } from '../support/team';
 
 const VIEWER_ROLE = '00000000-0000-4000-8000-000000000005';
 
@@ -13,8 +13,6 @@ describe('GET /api/v1/audit-events', () => {
   afterAll(async () => {
     await t.close();
   });
-
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it("lists the organization's security events newest first, with actor, IP and request id", async () => {
     const owner = await registerUser(t.api);

@@ -6,6 +6,7 @@ import { loginAs, newCredentials, registerUser } from '../support/factories';
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { freePort } from '../support/service-process';
 import { SmtpSink, tokenFrom } from '../support/smtp-sink';
+import { bearer } from '../support/team';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const VERIFY = /confirm your email/i;
@@ -26,8 +27,6 @@ describe('email verification and password recovery over SMTP', () => {
     await t.close();
     await smtp.stop();
   });
-
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it('sends a verification email on registration whose link verifies the address once', async () => {
     const user = await registerUser(t.api);

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
-import { addTeammate, createTeam, invite } from '../support/team';
+import { addTeammate, createTeam, invite, authenticated } from '../support/team';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -17,11 +17,7 @@ describe('invitations', () => {
     await t.close();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => t.api().get(path).auth(token, { type: 'bearer' }),
-    post: (path: string, body: object) => t.api().post(path).auth(token, { type: 'bearer' }).send(body),
-    delete: (path: string) => t.api().delete(path).auth(token, { type: 'bearer' }),
-  });
+  const as = (token: string) => authenticated(t.api, token);
   const accept = (body: object) => t.api().post('/api/v1/invitations/accept').send(body);
 
   it('answers the invitation and a random accept token stored only as its SHA-256', async () => {

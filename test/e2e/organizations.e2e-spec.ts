@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { loginAs } from '../support/factories';
-import { addTeammate, createTeam } from '../support/team';
+import { addTeammate, createTeam, authenticated } from '../support/team';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -16,12 +16,7 @@ describe('GET, PATCH and DELETE /api/v1/organizations/{id}', () => {
     await t.close();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => t.api().get(path).auth(token, { type: 'bearer' }),
-    post: (path: string, body: object) => t.api().post(path).auth(token, { type: 'bearer' }).send(body),
-    patch: (path: string, body: object) => t.api().patch(path).auth(token, { type: 'bearer' }).send(body),
-    delete: (path: string) => t.api().delete(path).auth(token, { type: 'bearer' }),
-  });
+  const as = (token: string) => authenticated(t.api, token);
 
   it('answers the organization with exactly id, slug, name, created_at, updated_at', async () => {
     const team = await createTeam(t.api, { name: 'Read Me' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
-import { addTeammate, createTeam, invite } from '../support/team';
+import { addTeammate, createTeam, invite, authenticated } from '../support/team';
 import { createTestApp, TestApp } from '../support/test-app';
 
 // The contract's catalog and built-in roles, written out here so the test checks the code against the contract.
@@ -75,12 +75,7 @@ describe('roles and the permission catalog', () => {
     await t.close();
   });
 
-  const as = (token: string) => ({
-    get: (path: string) => t.api().get(path).auth(token, { type: 'bearer' }),
-    post: (path: string, body: object) => t.api().post(path).auth(token, { type: 'bearer' }).send(body),
-    patch: (path: string, body: object) => t.api().patch(path).auth(token, { type: 'bearer' }).send(body),
-    delete: (path: string) => t.api().delete(path).auth(token, { type: 'bearer' }),
-  });
+  const as = (token: string) => authenticated(t.api, token);
 
   it('lists the whole catalog with a description for each permission', async () => {
     const team = await createTeam(t.api);

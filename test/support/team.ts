@@ -68,3 +68,13 @@ export async function createFullTeam(api: () => TestAgent): Promise<Team & { mem
 export function bearer(token: string): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
+
+/** Requests that carry `token` as their bearer. */
+export function authenticated(api: () => TestAgent, token: string) {
+  return {
+    get: (path: string) => api().get(path).auth(token, { type: 'bearer' }),
+    post: (path: string, body: object) => api().post(path).auth(token, { type: 'bearer' }).send(body),
+    patch: (path: string, body: object) => api().patch(path).auth(token, { type: 'bearer' }).send(body),
+    delete: (path: string) => api().delete(path).auth(token, { type: 'bearer' }),
+  };
+}
