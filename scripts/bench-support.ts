@@ -34,7 +34,10 @@ export async function startBuiltService(env: Record<string, string>, sharedDatab
     dropDatabase = () => admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'main.js')], {
+  let stopping = false;
+  // BENCH_PROFILE_DIR=dir writes a CPU profile of each service process there (open in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, join(__dirname, '..', 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -48,19 +51,31 @@ export async function startBuiltService(env: Record<string, string>, sharedDatab
     // Request logs are written (their cost counts) to /dev/null; errors still show.
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`service on port ${port} exited unexpectedly (code ${code}, signal ${signal})\n`);
+  });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  let ready = false;
+  for (let i = 0; i < 300 && !ready; i++) {
     try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
+      ready = (await fetch(`${base}/readyz`)).ok;
     } catch {
       // starting
     }
-    await sleep(200);
+    if (!ready) await sleep(200);
+  }
+  if (!ready) {
+    stopping = true;
+    child.kill('SIGKILL');
+    await dropDatabase();
+    throw new Error(`the service on port ${port} did not become ready within a minute`);
   }
   return {
     base,
     databaseUrl,
     async stop() {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return dropDatabase();
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       await dropDatabase();

@@ -27,7 +27,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
     pinoHttp({
       logger,
       genReqId: (req) => (req as Request & { id: string }).id,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Client errors (a wrong password, a 429 under attack) are the service working as designed:
+      // info, like every answer. Only server errors are errors.
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       // Only what an operator needs; headers could carry credentials.
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),

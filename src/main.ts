@@ -1,7 +1,20 @@
 import 'reflect-metadata';
+import pino from 'pino';
 import { createApplication } from './bootstrap';
 import { createLogger } from './common/logging/logger';
 import { ConfigValidationError, loadConfig } from './config/load-config';
+
+// Asynchronous stdout: lines written while a write is pending go out together in one syscall
+// instead of one blocking write per line. Flushed before every exit.
+const destination = pino.destination({ dest: 1, sync: false });
+const exit = (code: number): never => {
+  try {
+    destination.flushSync();
+  } catch {
+    // stdout already gone: nothing left to save
+  }
+  process.exit(code);
+};
 
 async function main(): Promise<void> {
   let config;
@@ -10,11 +23,11 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(1);
+      exit(1);
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, destination);
   const running = await createApplication(config, logger);
   await running.app.listen(config.port, config.host);
   logger.info(
@@ -28,10 +41,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     running.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };
@@ -43,5 +56,5 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `identity service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  process.exit(1);
+  exit(1);
 });
