@@ -7,7 +7,8 @@ import { TransactionHost } from '../database/transaction-host';
 import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
 import { LoginOutcome, MetricsService } from '../metrics/metrics.service';
 
-import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { RateLimitedError } from '../rate-limit/rate-limit.errors';
+import { Lockout, RateLimitService } from '../rate-limit/rate-limit.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { Logger } from 'pino';
@@ -117,7 +118,12 @@ export class AuthService {
   }
 
   private async checkCredentials(email: string, password: string): Promise<User> {
-    await this.limits.assertAccountOpen(email);
+    const refusal = await this.limits.checkAccountOpen(email);
+    if (refusal) {
+      if (refusal.blockStarted) await this.auditLockout(email, null, refusal.blockStarted);
+      await this.limits.holdRefusal();
+      throw new RateLimitedError(refusal.retryAfterSeconds);
+    }
     const endAttempt = await this.limits.beginAccountAttempt(email);
     try {
       return await this.checkPassword(email, password);
@@ -132,13 +138,7 @@ export class AuthService {
     if (!user || !matches) {
       // Unknown emails count too: the throttle must not tell them apart.
       const lockout = await this.limits.recordLoginFailure(email);
-      if (lockout) {
-        await this.audit.recordBestEffort({
-          type: 'login.blocked',
-          actorUserId: user?.id ?? null,
-          details: { email: email.trim().toLowerCase(), failures: lockout.failures, lock_seconds: lockout.lockSeconds },
-        });
-      }
+      if (lockout) await this.auditLockout(email, user?.id ?? null, lockout);
       if (!user) throw this.config.loginHideUnknownAccounts ? new InvalidCredentialsError() : new AccountNotFoundError();
       throw new InvalidCredentialsError();
     }
@@ -151,6 +151,14 @@ export class AuthService {
     }
     delete user.passwordHash;
     return user;
+  }
+
+  private auditLockout(email: string, userId: string | null, lockout: Lockout): Promise<void> {
+    return this.audit.recordBestEffort({
+      type: 'login.blocked',
+      actorUserId: userId,
+      details: { email: email.trim().toLowerCase(), failures: lockout.failures, lock_seconds: lockout.lockSeconds },
+    });
   }
 
   /**

@@ -62,6 +62,8 @@ export interface AppConfig {
     failureWindowSeconds: number;
     blockSeconds: number;
     maxDelaySeconds: number;
+    /** How long a refused attempt (429) is held before it is answered; 0 answers at once. */
+    refusalDelayMs: number;
   };
   mail: {
     /** smtp:// or smtps:// URL; unset = no delivery (development writes emails to the log). */

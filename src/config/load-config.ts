@@ -141,6 +141,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       failureWindowSeconds: duration('LOGIN_FAILURE_WINDOW', 3600),
       blockSeconds: duration('LOGIN_BLOCK_DURATION', 900),
       maxDelaySeconds: duration('LOGIN_MAX_DELAY', 60),
+      refusalDelayMs: integer('LOGIN_REFUSAL_DELAY_MS', 1000, 0, 10_000),
     },
     mail: {
       smtpUrl: read('SMTP_URL'),

@@ -13,7 +13,23 @@ export interface IpAllowance {
   resetSeconds: number;
 }
 
+/** A lockout that a failure (or a refused attempt) has just started. */
+export interface Lockout {
+  failures: number;
+  lockSeconds: number;
+}
+
+/** Why a login attempt is refused before its password is looked at. */
+export interface AccountRefusal {
+  retryAfterSeconds: number;
+  /** Set when this refused attempt completed LOGIN_MAX_FAILURES and started the block. */
+  blockStarted?: Lockout;
+}
+
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+// At most this many refused attempts are held at once per process; past it they are answered at
+// once, so a flood of open connections cannot pile up timers and sockets without bound.
+const MAX_HELD_REFUSALS = 1000;
 
 /**
  * Brute-force protection: per-IP limits on the open endpoints and a per-account throttle on
@@ -23,6 +39,7 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 @Injectable()
 export class RateLimitService implements OnApplicationShutdown {
   private storeFailures = 0;
+  private heldRefusals = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -48,12 +65,46 @@ export class RateLimitService implements OnApplicationShutdown {
     return allowance;
   }
 
-  /** Throws 429 while the account is locked out, before its password is even looked at. */
-  async assertAccountOpen(email: string): Promise<void> {
+  /**
+   * Refuses an attempt while the account is locked out, before its password is even looked at.
+   * The refused attempt counts as a failure: it is a guess nobody checked, and a guesser who keeps
+   * hammering a locked account reaches LOGIN_MAX_FAILURES, and the long block, without being
+   * granted another password check.
+   */
+  async checkAccountOpen(email: string): Promise<AccountRefusal | undefined> {
     const remainingMs = await this.failOpen(() => this.store.remaining(accountLockKey(email)), 0);
-    if (remainingMs > 0) {
-      this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
-      throw new RateLimitedError(seconds(remainingMs));
+    if (remainingMs <= 0) return undefined;
+    this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
+    const throttle = this.config.loginThrottle;
+    const counter = await this.failOpen(
+      () => this.store.increment(accountFailuresKey(email), throttle.failureWindowSeconds * 1000),
+      undefined,
+    );
+    // Exactly one attempt, on any replica, sees the count reach the limit and starts the block.
+    if (counter?.count === throttle.maxFailures) {
+      await this.failOpen(() => this.store.mark(accountLockKey(email), throttle.blockSeconds * 1000), undefined);
+      return {
+        retryAfterSeconds: throttle.blockSeconds,
+        blockStarted: { failures: counter.count, lockSeconds: throttle.blockSeconds },
+      };
+    }
+    return { retryAfterSeconds: seconds(remainingMs) };
+  }
+
+  /**
+   * Holds a refused login attempt for LOGIN_REFUSAL_DELAY_MS before it is answered. A timer costs
+   * no CPU, and a guessing tool keeps a fixed number of connections open, so each of them gets one
+   * answer per delay instead of as many 429s as the service can produce: the guesser cannot take
+   * the CPU that honest logins need.
+   */
+  async holdRefusal(): Promise<void> {
+    const delayMs = this.config.loginThrottle.refusalDelayMs;
+    if (delayMs <= 0 || this.heldRefusals >= MAX_HELD_REFUSALS) return;
+    this.heldRefusals++;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    } finally {
+      this.heldRefusals--;
     }
   }
 
@@ -70,6 +121,7 @@ export class RateLimitService implements OnApplicationShutdown {
     if (counter && counter.count > 1) {
       await release();
       this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
+      await this.holdRefusal();
       throw new RateLimitedError(1);
     }
     return counter ? release : () => Promise.resolve();
@@ -79,7 +131,7 @@ export class RateLimitService implements OnApplicationShutdown {
    * Records a failed login: free failures first, then lockouts that double (1 s, 2 s, 4 s … up to
    * LOGIN_MAX_DELAY), and LOGIN_BLOCK_DURATION once LOGIN_MAX_FAILURES is reached in the window.
    */
-  async recordLoginFailure(email: string): Promise<{ failures: number; lockSeconds: number } | undefined> {
+  async recordLoginFailure(email: string): Promise<Lockout | undefined> {
     const throttle = this.config.loginThrottle;
     const counter = await this.failOpen(
       () => this.store.increment(accountFailuresKey(email), throttle.failureWindowSeconds * 1000),

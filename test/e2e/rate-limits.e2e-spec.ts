@@ -11,7 +11,7 @@ describe('per-account login throttle', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_FREE_FAILURES: '2', LOGIN_MAX_FAILURES: '5', LOGIN_BLOCK_DURATION: '15m' } });
+    t = await createTestApp({ env: { LOGIN_FREE_FAILURES: '2', LOGIN_MAX_FAILURES: '10', LOGIN_BLOCK_DURATION: '15m' } });
   });
   afterAll(async () => {
     await t.close();
@@ -27,9 +27,10 @@ describe('per-account login throttle', () => {
     expect(locked.headers['retry-after']).toBe('1');
 
     await sleep(1100);
-    await wrongLogin(t, user.email).expect(401); // fourth failure: 2 s lockout
+    // The refused attempt counted as the fourth failure, so this fifth one locks for 4 s.
+    await wrongLogin(t, user.email).expect(401);
     const longer = await wrongLogin(t, user.email).expect(429);
-    expect(Number(longer.headers['retry-after'])).toBe(2);
+    expect(Number(longer.headers['retry-after'])).toBe(4);
   });
 
   it('answers a locked account the same for the right and a wrong password', async () => {
@@ -40,15 +41,22 @@ describe('per-account login throttle', () => {
     expect(right.body).toEqual(wrong.body);
   });
 
-  it('blocks for LOGIN_BLOCK_DURATION after LOGIN_MAX_FAILURES in the window, the right password included', async () => {
+  it('counts attempts refused during a lockout, so hammering a locked account reaches the block', async () => {
     const user = await registerUser(t.api);
-    await wrongLogin(t, user.email).expect(401);
-    await wrongLogin(t, user.email).expect(401);
-    await wrongLogin(t, user.email).expect(401); // locked 1 s
-    await sleep(1100);
-    await wrongLogin(t, user.email).expect(401); // locked 2 s
-    await sleep(2100);
-    await wrongLogin(t, user.email).expect(401); // fifth failure: blocked 15 min
+    for (let i = 0; i < 3; i++) await wrongLogin(t, user.email).expect(401); // locked 1 s
+    // Failures 4 to 9: refused without a password check, each still counted.
+    for (let i = 4; i < 10; i++) expect((await wrongLogin(t, user.email).expect(429)).headers['retry-after']).toBe('1');
+    const tenth = await wrongLogin(t, user.email).expect(429);
+    expect(Number(tenth.headers['retry-after'])).toBe(900);
+    const audited = await t.dataSource.query<{ details: Record<string, unknown> }[]>(
+      `SELECT details FROM audit_events WHERE type = 'login.blocked' AND details->>'email' = $1 ORDER BY occurred_at`,
+      [user.email.toLowerCase()],
+    );
+    expect(audited.map((row) => row.details)).toEqual([
+      { email: user.email.toLowerCase(), failures: 3, lock_seconds: 1 },
+      { email: user.email.toLowerCase(), failures: 10, lock_seconds: 900 },
+    ]);
+    await sleep(1100); // past the 1 s lockout: the block holds, the right password included
     const blocked = await t.api().post('/api/v1/login').send({ username: user.email, password: user.password }).expect(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(890);
   });
@@ -77,6 +85,44 @@ describe('per-account login throttle', () => {
     const ghost = `ghost-${randomUUID()}@example.com`;
     for (let i = 0; i < 3; i++) await wrongLogin(t, ghost).expect(404);
     await wrongLogin(t, ghost).expect(429);
+  });
+});
+
+describe('per-account block after checked failures', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_FREE_FAILURES: '3', LOGIN_MAX_FAILURES: '4', LOGIN_BLOCK_DURATION: '15m' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('blocks for LOGIN_BLOCK_DURATION at LOGIN_MAX_FAILURES in the window, the right password included', async () => {
+    const user = await registerUser(t.api);
+    for (let i = 0; i < 4; i++) await wrongLogin(t, user.email).expect(401); // the fourth starts the block
+    const blocked = await t.api().post('/api/v1/login').send({ username: user.email, password: user.password }).expect(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(890);
+  });
+});
+
+describe('refused login attempts are held', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_FREE_FAILURES: '0', LOGIN_REFUSAL_DELAY_MS: '400' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers a refused attempt only after LOGIN_REFUSAL_DELAY_MS', async () => {
+    const user = await registerUser(t.api);
+    await wrongLogin(t, user.email).expect(401); // locked 1 s
+    const started = performance.now();
+    const refused = await t.api().post('/api/v1/login').send({ username: user.email, password: user.password }).expect(429);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    expect(refused.body.code).toBe('rate_limited');
   });
 });
 
