@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { percentile, sleep, startBuiltService } from './bench-support';
+import { call, closeConnections, percentile, sleep, startBuiltService } from './bench-support';
 
 const COST = process.env.BENCH_BCRYPT_COST ?? '12';
 const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 2000);
@@ -28,16 +28,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function post(base: string, path: string, body: object, forwardedFor?: string): Promise<number> {
-  return fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
-    body: JSON.stringify(body),
-  }).then(async (response) => {
-    await response.arrayBuffer();
-    return response.status;
-  });
-}
+const post = (base: string, path: string, body: object, forwardedFor?: string): Promise<number> =>
+  call(base, 'POST', path, { body, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }).then(
+    (answer) => answer.status,
+  );
 
 const randomIp = () =>
   `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
@@ -121,12 +115,11 @@ async function main(): Promise<void> {
       await attack;
     }
     const attackSeconds = (performance.now() - attackStarted) / 1000;
-    const victimNow = await fetch(`${first.base}/api/v1/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': randomIp() },
-      body: JSON.stringify(victim),
+    const victimNow = await call(first.base, 'POST', '/api/v1/login', {
+      body: victim,
+      headers: { 'x-forwarded-for': randomIp() },
     });
-    const retryAfter = victimNow.headers.get('retry-after');
+    const retryAfter = victimNow.headers['retry-after'];
 
     const p = (values: number[], q: number) => percentile(values, q).toFixed(0);
     console.log(
@@ -143,6 +136,7 @@ async function main(): Promise<void> {
     console.log(`honest logins under attack: n=${underAttack.length} p50 ${p(underAttack, 50)} ms, p99 ${p(underAttack, 99)} ms`);
     console.log(`p99 ratio: ${(percentile(underAttack, 99) / percentile(baseline, 99)).toFixed(2)} (goal < 2)`);
   } finally {
+    closeConnections();
     await second.stop();
     await first.stop();
     redis.kill('SIGKILL');

@@ -10,8 +10,7 @@
  * measures without request logging.
  * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s.
  */
-import http from 'node:http';
-import { startBuiltService } from './bench-support';
+import { call as request, closeConnections, fmt, LoadResult, runLoad, startBuiltService } from './bench-support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 64);
@@ -20,82 +19,12 @@ const ME_LEVELS = [1, 8, 32, 64];
 // Two loops on one chain would present each other's spent tokens: reuse, and the session dies.
 if (CHAINS > USERS) throw new Error('BENCH_CHAINS must not exceed BENCH_USERS (one session per chain)');
 
-interface Load {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  count: number;
-}
+let base = '';
+const call = (method: string, path: string, body?: object, token?: string) => request(base, method, path, { body, token });
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-let port = 0;
-
-function call(method: string, path: string, body?: object, token?: string): Promise<{ status: number; body: any }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** `concurrency` loops, each calling `once(worker)` back to back for `seconds`. */
-async function runLoad(concurrency: number, seconds: number, once: (worker: number) => Promise<boolean>): Promise<Load> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const ok = await once(worker).catch(() => false);
-        latencies.push(performance.now() - t0);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors,
-    count: latencies.length,
-  };
-}
-
-const fmt = (value: number, width = 8, digits = 1) => value.toFixed(digits).padStart(width);
-
-function report(label: string, concurrency: number, load: Load): void {
+function report(label: string, concurrency: number, load: LoadResult): void {
   console.log(
-    `${label.padEnd(14)} ${String(concurrency).padStart(5)} ${fmt(load.perSecond, 10, 0)} ${fmt(load.p50)} ${fmt(load.p99)} ${String(load.errors).padStart(7)} ${String(load.count).padStart(8)}`,
+    `${label.padEnd(14)} ${String(concurrency).padStart(5)} ${fmt(load.perSecond, 0).padStart(10)} ${fmt(load.p50)} ${fmt(load.p99)} ${String(load.errors).padStart(7)} ${String(load.completed).padStart(8)}`,
   );
 }
 
@@ -104,7 +33,7 @@ async function main(): Promise<void> {
   // here does not share its event loop.
   const service = await startBuiltService({ BCRYPT_COST: '4', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
   try {
-    port = Number(new URL(service.base).port);
+    base = service.base;
     console.log(`service: ${service.base}; ${SECONDS}s per level`);
 
     const sessions: { token: string; refresh: string }[] = [];
@@ -137,7 +66,7 @@ async function main(): Promise<void> {
     const healthOnce = async () => (await call('GET', '/healthz')).status === 200;
     report('GET /healthz', 8, await runLoad(8, SECONDS, healthOnce));
   } finally {
-    agent.destroy();
+    closeConnections();
     await service.stop();
   }
 }

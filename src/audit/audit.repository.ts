@@ -12,7 +12,20 @@ export class AuditRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   async insert(event: NewAuditEvent): Promise<void> {
-    await this.tx.manager.getRepository(AuditEvent).insert(event);
+    await this.tx.prepared(
+      'insert_audit_event',
+      `INSERT INTO audit_events (type, actor_user_id, organization_id, target_id, details, ip, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        event.type,
+        event.actorUserId,
+        event.organizationId,
+        event.targetId,
+        JSON.stringify(event.details),
+        event.ip,
+        event.requestId,
+      ],
+    );
   }
 
   /** Newest first; `before` is the (occurred_at, id) of the last event of the previous page. */

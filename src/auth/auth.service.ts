@@ -188,7 +188,8 @@ export class AuthService {
     const sessionId = randomUUID();
     const refresh = await this.tokens.signRefreshToken(user.id, sessionId);
     const { organizations, current } = await this.tx.run(async () => {
-      const organizations = await this.organizations.listForUser(user.id);
+      // The read model of the hot paths (one prepared statement), not listForUser's entity query.
+      const organizations = (await this.profiles.findProfile(user.id))?.organizations ?? [];
       const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
       await this.sessions.insert({
         id: sessionId,

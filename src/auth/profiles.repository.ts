@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
 import type { OrganizationScope } from '../organizations/organizations.service';
-import { SystemRole, User } from '../users/user.entity';
+import { User } from '../users/user.entity';
+import { UserRow, userFromRow } from '../users/user-row';
 
 export interface ProfileView {
   user: User;
@@ -9,15 +10,7 @@ export interface ProfileView {
   organizations: OrganizationScope[];
 }
 
-interface ProfileRow {
-  id: string;
-  name: string;
-  email: string;
-  role: SystemRole;
-  email_verified_at: Date | null;
-  last_organization_id: string | null;
-  created_at: Date;
-  updated_at: Date;
+interface ProfileRow extends UserRow {
   organizations: OrganizationScope[];
 }
 
@@ -32,7 +25,8 @@ export class ProfilesRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   async findProfile(userId: string): Promise<ProfileView | null> {
-    const rows = await this.tx.manager.query<ProfileRow[]>(
+    const rows = await this.tx.prepared<ProfileRow>(
+      'find_profile',
       `SELECT u.id, u.name, u.email, u.role, u.email_verified_at, u.last_organization_id, u.created_at, u.updated_at,
               COALESCE(
                 (SELECT json_agg(json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, 'role', r.key,
@@ -49,16 +43,7 @@ export class ProfilesRepository {
     );
     const row = rows[0];
     if (!row) return null;
-    const user = Object.assign(new User(), {
-      id: row.id,
-      name: row.name,
-      email: row.email,
-      role: row.role,
-      emailVerifiedAt: row.email_verified_at,
-      lastOrganizationId: row.last_organization_id,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    });
+    const user = userFromRow(row);
     return { user, organizations: row.organizations };
   }
 }

@@ -48,7 +48,20 @@ export class SessionsRepository {
   }
 
   async insert(session: NewSession): Promise<void> {
-    await this.repository.insert({ ...session, lastUsedAt: new Date() });
+    await this.tx.prepared(
+      'insert_session',
+      `INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
+      [
+        session.id,
+        session.userId,
+        session.organizationId,
+        session.refreshTokenHash,
+        session.userAgent,
+        session.ip,
+        session.expiresAt,
+      ],
+    );
   }
 
   /**
@@ -56,9 +69,14 @@ export class SessionsRepository {
    * belongs to the user, the user exists, and the token's organization (if any) is not deleted.
    */
   async findLiveSessionCheck(sessionId: string, userId: string, organizationId: string | null): Promise<LiveSessionCheck | null> {
-    const rows = await this.tx.manager.query<
-      { user_id: string; email: string; role: SystemRole; last_used_at: Date; organization_live: boolean }[]
-    >(
+    const rows = await this.tx.prepared<{
+      user_id: string;
+      email: string;
+      role: SystemRole;
+      last_used_at: Date;
+      organization_live: boolean;
+    }>(
+      'live_session_check',
       `SELECT u.id AS user_id, u.email, u.role, s.last_used_at,
               ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3::uuid AND o.deleted_at IS NULL))
                 AS organization_live
@@ -93,7 +111,8 @@ export class SessionsRepository {
    * null, so a chain never forks. Expiry slides to the new refresh token's.
    */
   async rotateRefreshToken(rotation: Rotation): Promise<{ id: string; organizationId: string | null } | null> {
-    const [rows] = await this.tx.manager.query<[{ id: string; organization_id: string | null }[], number]>(
+    const rows = await this.tx.prepared<{ id: string; organization_id: string | null }>(
+      'rotate_refresh_token',
       `UPDATE sessions
           SET refresh_token_hash = $4, previous_refresh_token_hash = $3, rotated_at = now(), last_used_at = now(),
               expires_at = $5, user_agent = $6, ip = $7

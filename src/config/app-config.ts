@@ -23,6 +23,8 @@ export interface AppConfig {
   /** Empty string means an in-memory embedded database (tests). */
   dataDir: string;
   dbPoolSize: number;
+  /** Named prepared statements on the hot paths; off behind poolers that cannot keep them. */
+  dbPreparedStatements: boolean;
   dbMigrate: boolean;
   bcryptCost: number;
   accessTokenTtl: number;

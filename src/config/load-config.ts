@@ -116,6 +116,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     dataDir: env.DATA_DIR === undefined ? './data' : env.DATA_DIR.trim(),
     dbPoolSize: integer('DB_POOL_SIZE', 10, 1, 200),
+    dbPreparedStatements: boolean('DB_PREPARED_STATEMENTS', true),
     dbMigrate: boolean('DB_MIGRATE', true),
     bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
     accessTokenTtl: duration('ACCESS_TOKEN_TTL', 3600),

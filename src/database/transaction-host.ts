@@ -1,6 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 
 /**
  * Gives repositories the entity manager of the transaction the current use case opened, without
@@ -11,10 +15,35 @@ import { DataSource, EntityManager } from 'typeorm';
 export class TransactionHost {
   private readonly storage = new AsyncLocalStorage<EntityManager>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  // The embedded database is one backend session behind every connection, so statement names
+  // would collide there; DB_PREPARED_STATEMENTS=false does the same for poolers that share
+  // sessions (PgBouncer before 1.21 in transaction mode).
+  private readonly namedStatements: boolean;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.namedStatements = config.databaseUrl !== undefined && config.dbPreparedStatements;
+  }
 
   get manager(): EntityManager {
     return this.storage.getStore() ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs one statement as a named prepared statement on the current connection (the use case's
+   * transaction, or any pooled one): PostgreSQL parses and plans it once per connection instead of
+   * on every call. For the statements of the hottest paths (the bearer check on every request).
+   * On the embedded database it is an ordinary query.
+   */
+  async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const queryRunner = this.storage.getStore()?.queryRunner;
+    const connection: Pool | PoolClient = queryRunner
+      ? ((await queryRunner.connect()) as PoolClient)
+      : ((this.dataSource.driver as PostgresDriver).master as Pool);
+    const result = await connection.query<T & object>(this.namedStatements ? { name, text, values } : { text, values });
+    return result.rows;
   }
 
   /** Runs `work` in a transaction; nested calls join the outer one. */

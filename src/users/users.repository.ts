@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from './user.entity';
+import { UserRow, userFromRow } from './user-row';
 
 export interface NewUser {
   name: string;
@@ -32,12 +33,15 @@ export class UsersRepository {
   }
 
   /** The only read that includes the password hash: credential checks need it, nothing else does. */
-  findByEmailWithPasswordHash(email: string): Promise<User | null> {
-    return this.repository
-      .createQueryBuilder('user')
-      .addSelect('user.passwordHash')
-      .where('lower(user.email) = lower(:email)', { email })
-      .getOne();
+  /** On every login attempt, so a prepared statement (parsed and planned once per connection). */
+  async findByEmailWithPasswordHash(email: string): Promise<User | null> {
+    const [row] = await this.tx.prepared<UserRow>(
+      'find_user_by_email',
+      `SELECT id, name, email, password_hash, role, email_verified_at, last_organization_id, created_at, updated_at
+         FROM users WHERE lower(email) = lower($1)`,
+      [email],
+    );
+    return row ? userFromRow(row) : null;
   }
 
   /**

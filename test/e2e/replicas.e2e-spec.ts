@@ -42,6 +42,8 @@ describe('two replicas behind one database and one Redis', () => {
       LOGIN_FREE_FAILURES: '3',
       LOGIN_MAX_FAILURES: '5',
       RATE_LIMIT_LOGIN: '10000/1m',
+      // Without a server, both processes reach one embedded database: one backend session.
+      DB_PREPARED_STATEMENTS: String(Boolean(server)),
       RATE_LIMIT_REGISTER: '10000/1m',
     });
     // Both start at the same moment on the empty database.

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase(config);
   try {
-    const tx = new TransactionHost(database.dataSource);
+    const tx = new TransactionHost(database.dataSource, config);
     const { kid, retired } = await rotateStoredSigningKey(tx, new SigningKeysRepository(tx), algorithm);
     process.stdout.write(`new ${algorithm} signing key: ${kid}\n`);
     process.stdout.write(retired.length ? `retired: ${retired.join(', ')}\n` : 'no key was live before\n');
