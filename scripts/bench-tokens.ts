@@ -7,7 +7,9 @@
  * registers and signs in BENCH_USERS users, runs BENCH_CHAINS parallel rotation chains (each
  * presents only its newest refresh token) and GET /me at a few concurrencies, BENCH_SECONDS per
  * level. Client: node:http with a keep-alive agent, one loop per connection. BENCH_LOG_LEVEL=silent
- * measures without request logging.
+ * measures without request logging. BENCH_REPLICAS=2 runs two replicas of the service on the same
+ * database (one Node.js process per core, as a deployment scales out) and spreads the loops over
+ * them; each loop keeps to one replica.
  * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s.
  */
 import { call as request, closeConnections, fmt, LoadResult, runLoad, startBuiltService } from './bench-support';
@@ -16,11 +18,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 64);
 const CHAINS = Number(process.env.BENCH_CHAINS ?? 20);
 const ME_LEVELS = [1, 8, 32, 64];
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 // Two loops on one chain would present each other's spent tokens: reuse, and the session dies.
 if (CHAINS > USERS) throw new Error('BENCH_CHAINS must not exceed BENCH_USERS (one session per chain)');
 
-let base = '';
-const call = (method: string, path: string, body?: object, token?: string) => request(base, method, path, { body, token });
+let bases: string[] = [];
+// Loop (or user) n talks to replica n mod REPLICAS.
+const call = (n: number, method: string, path: string, body?: object, token?: string) =>
+  request(bases[n % bases.length], method, path, { body, token });
 
 function report(label: string, concurrency: number, load: LoadResult): void {
   console.log(
@@ -31,30 +36,32 @@ function report(label: string, concurrency: number, load: LoadResult): void {
 async function main(): Promise<void> {
   // The service runs in its own process (the built dist/), as in production: the load generator
   // here does not share its event loop.
-  const service = await startBuiltService({ BCRYPT_COST: '4', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
+  const env = { BCRYPT_COST: '4', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
+  const services = [await startBuiltService(env)];
   try {
-    base = service.base;
-    console.log(`service: ${service.base}; ${SECONDS}s per level`);
+    while (services.length < REPLICAS) services.push(await startBuiltService(env, services[0].databaseUrl));
+    bases = services.map((service) => service.base);
+    console.log(`service: ${bases.join(', ')}; ${SECONDS}s per level`);
 
     const sessions: { token: string; refresh: string }[] = [];
     for (let i = 0; i < USERS; i++) {
       const credentials = { name: `Bench ${i}`, username: `bench-${i}@example.com`, password: `bench-password-${i}` };
-      if ((await call('POST', '/api/v1/register', credentials)).status !== 200) throw new Error('register failed');
-      const login = await call('POST', '/api/v1/login', { username: credentials.username, password: credentials.password });
+      if ((await call(i, 'POST', '/api/v1/register', credentials)).status !== 200) throw new Error('register failed');
+      const login = await call(i, 'POST', '/api/v1/login', { username: credentials.username, password: credentials.password });
       if (login.status !== 200) throw new Error('login failed');
       sessions.push({ token: login.body.token, refresh: login.body.refresh_token });
     }
 
     const refreshOnce = async (worker: number) => {
       const chain = sessions[worker % sessions.length];
-      const response = await call('POST', '/api/v1/refresh-token', { refresh_token: chain.refresh });
+      const response = await call(worker, 'POST', '/api/v1/refresh-token', { refresh_token: chain.refresh });
       if (response.status !== 200) return false;
       chain.refresh = response.body.refresh_token;
       chain.token = response.body.token;
       return true;
     };
     const meOnce = async (worker: number) =>
-      (await call('GET', '/api/v1/me', undefined, sessions[worker % sessions.length].token)).status === 200;
+      (await call(worker, 'GET', '/api/v1/me', undefined, sessions[worker % sessions.length].token)).status === 200;
 
     await runLoad(4, 1, meOnce); // warm up
     await runLoad(4, 1, refreshOnce);
@@ -63,11 +70,11 @@ async function main(): Promise<void> {
     for (const chains of [1, CHAINS]) report('refresh-token', chains, await runLoad(chains, SECONDS, refreshOnce));
     for (const concurrency of ME_LEVELS) report('GET /me', concurrency, await runLoad(concurrency, SECONDS, meOnce));
     // The floor of the HTTP stack (Express, Nest, logging, this client): no token, no query.
-    const healthOnce = async () => (await call('GET', '/healthz')).status === 200;
+    const healthOnce = async (worker: number) => (await call(worker, 'GET', '/healthz')).status === 200;
     report('GET /healthz', 8, await runLoad(8, SECONDS, healthOnce));
   } finally {
     closeConnections();
-    await service.stop();
+    for (const service of services.reverse()) await service.stop();
   }
 }
 
