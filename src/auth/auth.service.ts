@@ -186,7 +186,7 @@ export class AuthService {
   /** Opens a session in the user's current organization and issues its first token pair. */
   async login(user: User, client: ClientInfo): Promise<IssuedSession> {
     const sessionId = randomUUID();
-    const refresh = await this.tokens.signRefreshToken(user.id, sessionId);
+    const refresh = this.tokens.signRefreshToken(user.id, sessionId);
     const { organizations, current } = await this.tx.run(async () => {
       // The read model of the hot paths (one prepared statement), not listForUser's entity query.
       const organizations = (await this.profiles.findProfile(user.id))?.organizations ?? [];
@@ -208,14 +208,17 @@ export class AuthService {
       });
       return { organizations, current };
     });
-    const token = await this.tokens.signAccessToken({
-      userId: user.id,
-      sessionId,
-      email: user.email,
-      systemRole: user.role,
-      organization: current,
-    });
-    return { token, refreshToken: refresh.token, user, currentOrganization: current, organizations };
+    const [token, refreshToken] = await Promise.all([
+      this.tokens.signAccessToken({
+        userId: user.id,
+        sessionId,
+        email: user.email,
+        systemRole: user.role,
+        organization: current,
+      }),
+      refresh.token,
+    ]);
+    return { token, refreshToken, user, currentOrganization: current, organizations };
   }
 
   /**
@@ -285,8 +288,8 @@ export class AuthService {
     { remember = false } = {},
   ): Promise<IssuedSession> {
     const presentedHash = hashTokenId(claims.jti);
-    // Signed before the transaction opens: RSA signing is the slow part and needs no lock.
-    const next = await this.tokens.signRefreshToken(claims.sub, claims.sid);
+    // Signed on the thread pool while the transaction runs: only its jti hash goes into the row.
+    const next = this.tokens.signRefreshToken(claims.sub, claims.sid);
     type Outcome =
       | { refused: AppError }
       | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null };
@@ -314,14 +317,17 @@ export class AuthService {
     // Thrown after the commit, so a revocation for reuse is kept.
     if (outcome.refused) throw outcome.refused;
     const { user, organizations, current } = outcome;
-    const token = await this.tokens.signAccessToken({
-      userId: user.id,
-      sessionId: claims.sid,
-      email: user.email,
-      systemRole: user.role,
-      organization: current,
-    });
-    return { token, refreshToken: next.token, user, currentOrganization: current, organizations };
+    const [token, refreshToken] = await Promise.all([
+      this.tokens.signAccessToken({
+        userId: user.id,
+        sessionId: claims.sid,
+        email: user.email,
+        systemRole: user.role,
+        organization: current,
+      }),
+      next.token,
+    ]);
+    return { token, refreshToken, user, currentOrganization: current, organizations };
   }
 
   /**

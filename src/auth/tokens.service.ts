@@ -40,7 +40,8 @@ export interface RefreshTokenClaims {
 }
 
 export interface IssuedRefreshToken {
-  token: string;
+  /** Being signed on the thread pool meanwhile: await it after the database work. */
+  token: Promise<string>;
   /** What the database keeps instead of the token: the SHA-256 of its jti. */
   jtiHash: string;
   expiresAt: Date;
@@ -78,9 +79,12 @@ export class TokensService {
     );
   }
 
-  async signRefreshToken(userId: string, sessionId: string): Promise<IssuedRefreshToken> {
+  /** The jti hash is known at once; the signature is computed on the thread pool meanwhile. */
+  signRefreshToken(userId: string, sessionId: string): IssuedRefreshToken {
     const jti = randomUUID();
-    const token = await this.sign({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, this.config.refreshTokenTtl);
+    const token = this.sign({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, this.config.refreshTokenTtl);
+    // A caller that fails before awaiting it must not leave an unhandled rejection behind.
+    token.catch(() => undefined);
     return { token, jtiHash: hashTokenId(jti), expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000) };
   }
 
