@@ -7,7 +7,6 @@ import { TransactionHost } from '../database/transaction-host';
 import { OrganizationScope, OrganizationsService } from '../organizations/organizations.service';
 import { LoginOutcome, MetricsService } from '../metrics/metrics.service';
 
-import { RateLimitedError } from '../rate-limit/rate-limit.errors';
 import { Lockout, RateLimitService } from '../rate-limit/rate-limit.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -121,8 +120,7 @@ export class AuthService {
     const refusal = await this.limits.checkAccountOpen(email);
     if (refusal) {
       if (refusal.blockStarted) await this.auditLockout(email, null, refusal.blockStarted);
-      await this.limits.holdRefusal();
-      throw new RateLimitedError(refusal.retryAfterSeconds);
+      return this.limits.refuseLogin(refusal.retryAfterSeconds);
     }
     const endAttempt = await this.limits.beginAccountAttempt(email);
     try {

@@ -74,12 +74,8 @@ export class RateLimitService implements OnApplicationShutdown {
   async checkAccountOpen(email: string): Promise<AccountRefusal | undefined> {
     const remainingMs = await this.failOpen(() => this.store.remaining(accountLockKey(email)), 0);
     if (remainingMs <= 0) return undefined;
-    this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
     const throttle = this.config.loginThrottle;
-    const counter = await this.failOpen(
-      () => this.store.increment(accountFailuresKey(email), throttle.failureWindowSeconds * 1000),
-      undefined,
-    );
+    const counter = await this.countFailure(email);
     // Exactly one attempt, on any replica, sees the count reach the limit and starts the block.
     if (counter?.count === throttle.maxFailures) {
       await this.failOpen(() => this.store.mark(accountLockKey(email), throttle.blockSeconds * 1000), undefined);
@@ -92,20 +88,23 @@ export class RateLimitService implements OnApplicationShutdown {
   }
 
   /**
-   * Holds a refused login attempt for LOGIN_REFUSAL_DELAY_MS before it is answered. A timer costs
+   * Refuses a login attempt with 429 after holding it for LOGIN_REFUSAL_DELAY_MS. A timer costs
    * no CPU, and a guessing tool keeps a fixed number of connections open, so each of them gets one
    * answer per delay instead of as many 429s as the service can produce: the guesser cannot take
    * the CPU that honest logins need.
    */
-  async holdRefusal(): Promise<void> {
+  async refuseLogin(retryAfterSeconds: number): Promise<never> {
+    this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
     const delayMs = this.config.loginThrottle.refusalDelayMs;
-    if (delayMs <= 0 || this.heldRefusals >= MAX_HELD_REFUSALS) return;
-    this.heldRefusals++;
-    try {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    } finally {
-      this.heldRefusals--;
+    if (delayMs > 0 && this.heldRefusals < MAX_HELD_REFUSALS) {
+      this.heldRefusals++;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      } finally {
+        this.heldRefusals--;
+      }
     }
+    throw new RateLimitedError(retryAfterSeconds);
   }
 
   /**
@@ -120,9 +119,7 @@ export class RateLimitService implements OnApplicationShutdown {
     const release = () => this.failOpen(() => this.store.decrement(key), undefined);
     if (counter && counter.count > 1) {
       await release();
-      this.metrics.rateLimitBlocks.inc({ scope: 'account', action: 'login' });
-      await this.holdRefusal();
-      throw new RateLimitedError(1);
+      return this.refuseLogin(1);
     }
     return counter ? release : () => Promise.resolve();
   }
@@ -133,10 +130,7 @@ export class RateLimitService implements OnApplicationShutdown {
    */
   async recordLoginFailure(email: string): Promise<Lockout | undefined> {
     const throttle = this.config.loginThrottle;
-    const counter = await this.failOpen(
-      () => this.store.increment(accountFailuresKey(email), throttle.failureWindowSeconds * 1000),
-      undefined,
-    );
+    const counter = await this.countFailure(email);
     if (!counter || counter.count <= throttle.freeFailures) return undefined;
     const lockMs =
       counter.count >= throttle.maxFailures
@@ -148,6 +142,12 @@ export class RateLimitService implements OnApplicationShutdown {
 
   async recordLoginSuccess(email: string): Promise<void> {
     await this.failOpen(() => this.store.delete(accountFailuresKey(email), accountLockKey(email)), undefined);
+  }
+
+  /** One more failure of the account within LOGIN_FAILURE_WINDOW; undefined when the store is down. */
+  private countFailure(email: string) {
+    const windowMs = this.config.loginThrottle.failureWindowSeconds * 1000;
+    return this.failOpen(() => this.store.increment(accountFailuresKey(email), windowMs), undefined);
   }
 
   storeReachable(): Promise<boolean> {
