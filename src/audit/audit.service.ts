@@ -3,7 +3,7 @@ import { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logger.module';
 import { requestContext } from '../common/logging/request-context';
 import { AuditDetails, AuditEvent } from './audit-event.entity';
-import { AuditRepository } from './audit.repository';
+import { AuditRepository, NewAuditEvent } from './audit.repository';
 
 export type AuditEventType =
   | 'login.succeeded'
@@ -44,8 +44,16 @@ export class AuditService {
 
   /** Inside a use case's transaction the event commits (or not) with the change it records. */
   async record(event: AuditRecord): Promise<void> {
+    await this.audit.insert(this.entry(event));
+  }
+
+  /**
+   * The row for an event, with the IP and request id of the request being served: for a
+   * repository that writes it in the same statement as the change it records.
+   */
+  entry(event: AuditRecord): NewAuditEvent {
     const context = requestContext.getStore();
-    await this.audit.insert({
+    return {
       type: event.type,
       actorUserId: event.actorUserId ?? null,
       organizationId: event.organizationId ?? null,
@@ -53,7 +61,7 @@ export class AuditService {
       details: event.details ?? {},
       ip: context?.ip ?? null,
       requestId: context?.requestId ?? null,
-    });
+    };
   }
 
   /** For events whose own failure must not fail the request (a failed login is still a 401). */

@@ -5,7 +5,6 @@ import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { toOrganizationSummaryResponse } from '../organizations/dto/organization-summary.response';
 import { toUserResponse } from '../users/dto/user.response';
-import { User } from '../users/user.entity';
 import { AuthService, ClientInfo, IssuedSession } from './auth.service';
 import { AuthenticatedUser, Client, CurrentPrincipal } from './current-user.decorator';
 import { LoggedOutResponse } from './dto/me.responses';
@@ -15,6 +14,7 @@ import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { RegisterResponse, SessionResponse } from './dto/session.response';
 import { LocalAuthGuard } from './local-auth.guard';
+import type { ProfileView } from './profiles.repository';
 
 @ApiTags('auth')
 @Controller('api/v1')
@@ -55,8 +55,8 @@ export class AuthController {
     401: 'Invalid credentials (invalid_credentials)',
     404: 'Account not found (account_not_found); 401 invalid_credentials instead when LOGIN_HIDE_UNKNOWN_ACCOUNTS=true',
   })
-  async login(@AuthenticatedUser() user: User, @Client() client: ClientInfo): Promise<SessionResponse> {
-    return toSessionResponse(await this.auth.login(user, client));
+  async login(@AuthenticatedUser() account: ProfileView, @Client() client: ClientInfo): Promise<SessionResponse> {
+    return toSessionResponse(await this.auth.login(account, client));
   }
 
   @Post('refresh-token')

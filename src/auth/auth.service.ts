@@ -24,9 +24,19 @@ import {
   UnauthorizedError,
 } from './auth.errors';
 import { Principal } from './principal';
-import { ProfilesRepository } from './profiles.repository';
-import { SessionsRepository } from './sessions.repository';
+import { ProfilesRepository, ProfileView } from './profiles.repository';
+import { Rotation, SessionsRepository } from './sessions.repository';
 import { hashTokenId, RefreshTokenClaims, TokensService } from './tokens.service';
+
+type ChooseOrganization = (
+  organizations: OrganizationScope[],
+  session: { organizationId: string | null },
+  user: User,
+) => OrganizationScope | null;
+
+type RotationOutcome =
+  | { refused: AppError }
+  | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null };
 
 /** last_used_at is kept to this resolution on access; refreshes always set it. */
 export const LAST_USED_RESOLUTION_SECONDS = 60;
@@ -94,11 +104,11 @@ export class AuthService {
    * Checks an email and password. Every attempt costs one bcrypt comparison, whether or not the
    * account exists, so timing tells nothing more than the answer does.
    */
-  async validateCredentials(email: string, password: string): Promise<User> {
+  async validateCredentials(email: string, password: string): Promise<ProfileView> {
     try {
-      const user = await this.checkCredentials(email, password);
+      const account = await this.checkCredentials(email, password);
       this.metrics.logins.inc({ outcome: 'success' });
-      return user;
+      return account;
     } catch (error) {
       const outcome = (error as { code?: string }).code;
       if (LOGIN_FAILURE_OUTCOMES.has(outcome ?? '')) {
@@ -116,7 +126,7 @@ export class AuthService {
     }
   }
 
-  private async checkCredentials(email: string, password: string): Promise<User> {
+  private async checkCredentials(email: string, password: string): Promise<ProfileView> {
     const refusal = await this.limits.checkAccountOpen(email);
     if (refusal) {
       if (refusal.blockStarted) await this.auditLockout(email, null, refusal.blockStarted);
@@ -130,8 +140,10 @@ export class AuthService {
     }
   }
 
-  private async checkPassword(email: string, password: string): Promise<User> {
-    const user = await this.users.findByEmailWithPasswordHash(email.trim());
+  /** The account with its organizations (what login scopes the session to), once the password matched. */
+  private async checkPassword(email: string, password: string): Promise<ProfileView> {
+    const account = await this.profiles.findByEmailWithPasswordHash(email.trim());
+    const user = account?.user;
     const matches = await this.passwords.verify(password, user?.passwordHash);
     if (!user || !matches) {
       // Unknown emails count too: the throttle must not tell them apart.
@@ -148,7 +160,7 @@ export class AuthService {
       await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
     }
     delete user.passwordHash;
-    return user;
+    return { user, organizations: account.organizations };
   }
 
   private auditLockout(email: string, userId: string | null, lockout: Lockout): Promise<void> {
@@ -181,39 +193,37 @@ export class AuthService {
     };
   }
 
-  /** Opens a session in the user's current organization and issues its first token pair. */
-  async login(user: User, client: ClientInfo): Promise<IssuedSession> {
+  /**
+   * Opens a session in the user's current organization and issues its first token pair. The
+   * account was read with its organizations by the credential check, so this is one write (the
+   * session and its audit event in one statement) while both tokens are signed on the thread pool.
+   */
+  async login({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
     const sessionId = randomUUID();
+    const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
     const refresh = this.tokens.signRefreshToken(user.id, sessionId);
-    const { organizations, current } = await this.tx.run(async () => {
-      // The read model of the hot paths (one prepared statement), not listForUser's entity query.
-      const organizations = (await this.profiles.findProfile(user.id))?.organizations ?? [];
-      const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
-      await this.sessions.insert({
-        id: sessionId,
-        userId: user.id,
-        organizationId: current?.id ?? null,
-        refreshTokenHash: refresh.jtiHash,
-        userAgent: client.userAgent?.slice(0, 512) ?? null,
-        ip: client.ip,
-        expiresAt: refresh.expiresAt,
-      });
-      await this.audit.record({
-        type: 'login.succeeded',
-        actorUserId: user.id,
-        organizationId: current?.id,
-        targetId: sessionId,
-      });
-      return { organizations, current };
+    const access = this.tokens.signAccessToken({
+      userId: user.id,
+      sessionId,
+      email: user.email,
+      systemRole: user.role,
+      organization: current,
     });
-    const [token, refreshToken] = await Promise.all([
-      this.tokens.signAccessToken({
-        userId: user.id,
-        sessionId,
-        email: user.email,
-        systemRole: user.role,
-        organization: current,
-      }),
+    // Neither token leaves before the session is stored; a failed write discards both.
+    const [, token, refreshToken] = await Promise.all([
+      this.sessions.insert(
+        {
+          id: sessionId,
+          userId: user.id,
+          organizationId: current?.id ?? null,
+          refreshTokenHash: refresh.jtiHash,
+          userAgent: client.userAgent?.slice(0, 512) ?? null,
+          ip: client.ip,
+          expiresAt: refresh.expiresAt,
+        },
+        this.audit.entry({ type: 'login.succeeded', actorUserId: user.id, organizationId: current?.id, targetId: sessionId }),
+      ),
+      access,
       refresh.token,
     ]);
     return { token, refreshToken, user, currentOrganization: current, organizations };
@@ -278,40 +288,24 @@ export class AuthService {
   private async rotate(
     claims: RefreshTokenClaims,
     client: ClientInfo,
-    chooseOrganization: (
-      organizations: OrganizationScope[],
-      session: { organizationId: string | null },
-      user: User,
-    ) => OrganizationScope | null,
+    chooseOrganization: ChooseOrganization,
     { remember = false } = {},
   ): Promise<IssuedSession> {
-    const presentedHash = hashTokenId(claims.jti);
-    // Signed on the thread pool while the transaction runs: only its jti hash goes into the row.
+    // Signed on the thread pool while the rotation runs: only its jti hash goes into the row.
     const next = this.tokens.signRefreshToken(claims.sub, claims.sid);
-    type Outcome =
-      | { refused: AppError }
-      | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null };
-    const outcome = await this.tx.run(async (): Promise<Outcome> => {
-      const rotated = await this.sessions.rotateRefreshToken({
-        sessionId: claims.sid,
-        userId: claims.sub,
-        presentedHash,
-        nextHash: next.jtiHash,
-        expiresAt: next.expiresAt,
-        userAgent: client.userAgent?.slice(0, 512) ?? null,
-        ip: client.ip,
-      });
-      if (!rotated) return { refused: await this.refuseStaleRefreshToken(claims, presentedHash) };
-      const profile = await this.profiles.findProfile(claims.sub);
-      // The session row references the user (ON DELETE CASCADE): a rotated session has one.
-      if (!profile) throw new UnauthorizedError();
-      const { user, organizations } = profile;
-      const current = chooseOrganization(organizations, rotated, user);
-      if ((current?.id ?? null) !== rotated.organizationId)
-        await this.sessions.updateOrganization(rotated.id, current?.id ?? null);
-      if (remember && current) await this.users.rememberOrganization(user.id, current.id);
-      return { refused: null, user, organizations, current };
-    });
+    const rotation: Rotation = {
+      sessionId: claims.sid,
+      userId: claims.sub,
+      presentedHash: hashTokenId(claims.jti),
+      nextHash: next.jtiHash,
+      expiresAt: next.expiresAt,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip,
+    };
+    // A refresh is one statement, atomic by itself. A switch also remembers the organization, and
+    // a target the user is not a member of must leave the token usable: a transaction.
+    const work = () => this.rotateOnce(claims, rotation, chooseOrganization, remember);
+    const outcome = remember ? await this.tx.run(work) : await work();
     // Thrown after the commit, so a revocation for reuse is kept.
     if (outcome.refused) throw outcome.refused;
     const { user, organizations, current } = outcome;
@@ -326,6 +320,34 @@ export class AuthService {
       next.token,
     ]);
     return { token, refreshToken, user, currentOrganization: current, organizations };
+  }
+
+  private async rotateOnce(
+    claims: RefreshTokenClaims,
+    rotation: Rotation,
+    chooseOrganization: ChooseOrganization,
+    remember: boolean,
+  ): Promise<RotationOutcome> {
+    const rotated = await this.sessions.rotateRefreshToken(rotation);
+    if (!rotated) return { refused: await this.tx.run(() => this.refuseStaleRefreshToken(claims, rotation.presentedHash)) };
+    const { user, organizations } = rotated.profile;
+    const current = chooseOrganization(organizations, rotated, user);
+    if ((current?.id ?? null) !== rotated.organizationId) {
+      if (remember) await this.sessions.updateOrganization(rotated.id, current?.id ?? null);
+      // Only which organization the session starts from next time: the new tokens carry
+      // `current` either way, so a failure here must not cost the client its rotated token.
+      else await this.keepSessionOrganization(rotated.id, current?.id ?? null);
+    }
+    if (remember && current) await this.users.rememberOrganization(user.id, current.id);
+    return { refused: null, user, organizations, current };
+  }
+
+  private async keepSessionOrganization(sessionId: string, organizationId: string | null): Promise<void> {
+    try {
+      await this.sessions.updateOrganization(sessionId, organizationId);
+    } catch (error) {
+      this.logger.error({ err: error, session_id: sessionId }, 'could not move a refreshed session to its new organization');
+    }
   }
 
   /**

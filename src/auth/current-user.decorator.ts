@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { ClientInfo } from './auth.service';
 import { Principal } from './principal';
 
-/** The user the login guard authenticated. */
+/** What the login guard authenticated: the account with its organizations (a ProfileView). */
 export const AuthenticatedUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   return context.switchToHttp().getRequest<Request>().user;
 });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
-import { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
+import { ProfileView } from './profiles.repository';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {
@@ -10,7 +10,8 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     super({ usernameField: 'username', passwordField: 'password', session: false });
   }
 
-  validate(username: string, password: string): Promise<User> {
+  /** What passport puts on the request: the account and its organizations (see AuthService.login). */
+  validate(username: string, password: string): Promise<ProfileView> {
     return this.auth.validateCredentials(username, password);
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, Not } from 'typeorm';
+import { auditEventInsert, NewAuditEvent } from '../audit/audit.repository';
 import { TransactionHost } from '../database/transaction-host';
 import type { SystemRole } from '../users/user.entity';
+import { PROFILE_COLUMNS, ProfileRow, ProfileView, toProfile } from './profiles.repository';
 import { Session } from './session.entity';
 
 export interface NewSession {
@@ -47,11 +49,18 @@ export class SessionsRepository {
     return this.repository.findOneBy({ id });
   }
 
-  async insert(session: NewSession): Promise<void> {
+  /**
+   * Opens a session and writes the audit event that records it in ONE statement: atomic
+   * without a transaction, and a login's only write (one round trip after the password check).
+   */
+  async insert(session: NewSession, event: NewAuditEvent): Promise<void> {
+    const audit = auditEventInsert(event, 8);
     await this.tx.prepared(
       'insert_session',
-      `INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
+      `WITH opened AS (
+         INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now()))
+       ${audit.sql}`,
       [
         session.id,
         session.userId,
@@ -60,6 +69,7 @@ export class SessionsRepository {
         session.userAgent,
         session.ip,
         session.expiresAt,
+        ...audit.values,
       ],
     );
   }
@@ -108,16 +118,23 @@ export class SessionsRepository {
    * The atomic step of a refresh: replaces the session's refresh token only if the presented one
    * is still the newest of the chain and the session is live. Concurrent callers with the same
    * token queue on the row lock; once the first commits, the others no longer match and get
-   * null, so a chain never forks. Expiry slides to the new refresh token's.
+   * null, so a chain never forks. Expiry slides to the new refresh token's. The same statement
+   * reads the user's profile (ProfilesRepository's read model), which the new tokens carry: a
+   * refresh is one round trip.
    */
-  async rotateRefreshToken(rotation: Rotation): Promise<{ id: string; organizationId: string | null } | null> {
-    const rows = await this.tx.prepared<{ id: string; organization_id: string | null }>(
+  async rotateRefreshToken(
+    rotation: Rotation,
+  ): Promise<{ id: string; organizationId: string | null; profile: ProfileView } | null> {
+    const rows = await this.tx.prepared<ProfileRow & { session_id: string; session_organization_id: string | null }>(
       'rotate_refresh_token',
-      `UPDATE sessions
-          SET refresh_token_hash = $4, previous_refresh_token_hash = $3, rotated_at = now(), last_used_at = now(),
-              expires_at = $5, user_agent = $6, ip = $7
-        WHERE id = $1 AND user_id = $2 AND refresh_token_hash = $3 AND revoked_at IS NULL AND expires_at > now()
-        RETURNING id, organization_id`,
+      `WITH rotated AS (
+         UPDATE sessions
+            SET refresh_token_hash = $4, previous_refresh_token_hash = $3, rotated_at = now(), last_used_at = now(),
+                expires_at = $5, user_agent = $6, ip = $7
+          WHERE id = $1 AND user_id = $2 AND refresh_token_hash = $3 AND revoked_at IS NULL AND expires_at > now()
+          RETURNING id, organization_id, user_id)
+       SELECT rotated.id AS session_id, rotated.organization_id AS session_organization_id, ${PROFILE_COLUMNS}
+         FROM rotated JOIN users u ON u.id = rotated.user_id`,
       [
         rotation.sessionId,
         rotation.userId,
@@ -129,7 +146,7 @@ export class SessionsRepository {
       ],
     );
     const row = rows[0];
-    return row ? { id: row.id, organizationId: row.organization_id } : null;
+    return row ? { id: row.session_id, organizationId: row.session_organization_id, profile: toProfile(row) } : null;
   }
 
   async updateOrganization(id: string, organizationId: string | null): Promise<void> {

@@ -32,8 +32,11 @@ export class UsersRepository {
     await this.repository.update({ id, emailVerifiedAt: IsNull() }, { emailVerifiedAt: at });
   }
 
-  /** The only read that includes the password hash: credential checks need it, nothing else does. */
-  /** On every login attempt, so a prepared statement (parsed and planned once per connection). */
+  /**
+   * With the password hash, for re-checking a signed-in user's current password (login reads
+   * the account through ProfilesRepository, with its organizations). Credential checks need the
+   * hash; nothing else reads it.
+   */
   async findByEmailWithPasswordHash(email: string): Promise<User | null> {
     const [row] = await this.tx.prepared<UserRow>(
       'find_user_by_email',
