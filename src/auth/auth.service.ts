@@ -35,8 +35,7 @@ type ChooseOrganization = (
 ) => OrganizationScope | null;
 
 type RotationOutcome =
-  | { refused: AppError }
-  | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null };
+  { refused: AppError } | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null };
 
 /** last_used_at is kept to this resolution on access; refreshes always set it. */
 export const LAST_USED_RESOLUTION_SECONDS = 60;

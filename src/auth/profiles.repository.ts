@@ -41,11 +41,9 @@ export class ProfilesRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   async findProfile(userId: string): Promise<ProfileView | null> {
-    const rows = await this.tx.prepared<ProfileRow>(
-      'find_profile',
-      `SELECT ${PROFILE_COLUMNS} FROM users u WHERE u.id = $1`,
-      [userId],
-    );
+    const rows = await this.tx.prepared<ProfileRow>('find_profile', `SELECT ${PROFILE_COLUMNS} FROM users u WHERE u.id = $1`, [
+      userId,
+    ]);
     return rows[0] ? toProfile(rows[0]) : null;
   }
 
