@@ -68,8 +68,13 @@ export interface AppConfig {
     refusalDelayMs: number;
   };
   mail: {
-    /** smtp:// or smtps:// URL; unset = no delivery (development writes emails to the log). */
+    /** smtp:// or smtps:// URL; unset = no delivery (development writes emails to dropDir). */
     smtpUrl: string | undefined;
+    /**
+     * Development without SMTP_URL: each email is written here as an .eml file (never to the log,
+     * which must not carry tokens). Undefined: emails wait in the outbox.
+     */
+    dropDir: string | undefined;
     from: string;
     /** Base of the links in emails (the front end that calls verify-email / password/reset). */
     publicUrl: string;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { AppConfig, JwtAlgorithm, LogLevel, NodeEnv, RATE_LIMITED_ACTIONS, RateLimitedAction } from './app-config';
 
@@ -108,13 +109,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const previousPublicKeys = previousKeys(read('JWT_PREVIOUS_PUBLIC_KEYS'), algorithm, problems);
 
+  const dataDir = env.DATA_DIR === undefined ? './data' : env.DATA_DIR.trim();
   const config: AppConfig = {
     nodeEnv,
     port: integer('PORT', 8080, 0, 65535),
     host: read('HOST') ?? '0.0.0.0',
     logLevel: oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     databaseUrl,
-    dataDir: env.DATA_DIR === undefined ? './data' : env.DATA_DIR.trim(),
+    dataDir,
     dbPoolSize: integer('DB_POOL_SIZE', 10, 1, 200),
     dbPreparedStatements: boolean('DB_PREPARED_STATEMENTS', true),
     dbMigrate: boolean('DB_MIGRATE', true),
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     mail: {
       smtpUrl: read('SMTP_URL'),
+      dropDir: read('MAIL_DROP_DIR') ?? (dataDir ? join(dataDir, 'mail') : undefined),
       from: read('MAIL_FROM') ?? 'Identity <no-reply@localhost>',
       publicUrl: (read('PUBLIC_URL') ?? 'http://localhost:8080').replace(/\/+$/, ''),
       pollIntervalMs: integer('MAIL_POLL_INTERVAL_MS', 1000, 50, 600_000),

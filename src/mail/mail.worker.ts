@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { Logger } from 'pino';
@@ -128,19 +130,38 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
         close: () => transport.close(),
       };
     }
-    if (this.config.nodeEnv === 'development') {
-      // Development only, by design: lets a newcomer follow the links without a mail server.
+    const { dropDir } = this.config.mail;
+    if (this.config.nodeEnv === 'development' && dropDir) {
+      // Development only, by design: lets a newcomer follow the links without a mail server. The
+      // email goes to a file only its owner can read, never to the log: it carries a token.
       return {
-        send: (email) => {
+        send: async (email) => {
+          await mkdir(dropDir, { recursive: true, mode: 0o700 });
+          const file = join(dropDir, `${email.id}.eml`);
+          await writeFile(file, toEml(from, email), { mode: 0o600 });
           this.logger.info(
-            { to: email.toAddress, subject: email.subject, body: email.textBody },
-            'email (development: not sent)',
+            { outbox_id: email.id, to: email.toAddress, subject: email.subject, file },
+            'email written to MAIL_DROP_DIR (development: not sent)',
           );
-          return Promise.resolve();
         },
         close: () => undefined,
       };
     }
     return undefined;
   }
+}
+
+/** A plain-text RFC 5322 message, readable as is and openable by a mail client. */
+function toEml(from: string, email: OutboxEmail): string {
+  const headers = [
+    `From: ${from}`,
+    `To: ${email.toAddress}`,
+    `Subject: ${/^[\x20-\x7e]*$/.test(email.subject) ? email.subject : `=?UTF-8?B?${Buffer.from(email.subject).toString('base64')}?=`}`,
+    `Message-ID: <${email.id}@identity-service>`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+  ];
+  return `${headers.join('\r\n')}\r\n\r\n${email.textBody}`;
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutboxRepository } from '../../src/mail/outbox.repository';
@@ -310,16 +311,25 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs 
 }
 
 describe('without SMTP_URL in development', () => {
-  it('writes the email with its link to the log, so a newcomer can follow it', async () => {
-    const t = await createTestApp({ env: { ...MAIL_ENV, NODE_ENV: 'development' } });
+  it('writes the email with its link to a file of MAIL_DROP_DIR, never to the log', async () => {
+    const dropDir = await mkdtemp(join(tmpdir(), 'identity-mail-'));
+    const t = await createTestApp({ env: { ...MAIL_ENV, NODE_ENV: 'development', MAIL_DROP_DIR: dropDir } });
     try {
       const user = await registerUser(t.api);
-      await waitUntil(() => t.logs.some((line) => line.msg === 'email (development: not sent)' && line.to === user.email));
-      const line = t.logs.find((l) => l.msg === 'email (development: not sent)' && l.to === user.email) as { body: string };
-      const token = /token=([A-Za-z0-9_-]+)/.exec(line.body)?.[1] as string;
+      const written = () =>
+        t.logs.find((line) => line.msg === 'email written to MAIL_DROP_DIR (development: not sent)' && line.to === user.email);
+      await waitUntil(() => written() !== undefined);
+      const { file } = written() as { file: string };
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const message = await readFile(file, 'utf8');
+      expect(message).toContain(`To: ${user.email}`);
+      expect(message).toContain('Subject: Confirm your email address');
+      const token = /token=([A-Za-z0-9_-]+)/.exec(message)?.[1] as string;
+      expect(JSON.stringify(t.logs)).not.toContain(token);
       await t.api().post('/api/v1/verify-email').send({ token }).expect(200);
     } finally {
       await t.close();
+      await rm(dropDir, { recursive: true, force: true });
     }
   });
 });
