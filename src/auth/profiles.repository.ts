@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
 import type { OrganizationScope } from '../organizations/organizations.service';
 import { User } from '../users/user.entity';
-import { UserRow, userFromRow } from '../users/user-row';
+import { USER_COLUMNS, UserRow, userFromRow } from '../users/user-row';
 
 export interface ProfileView {
   user: User;
@@ -13,8 +13,6 @@ export interface ProfileView {
 export interface ProfileRow extends UserRow {
   organizations: OrganizationScope[];
 }
-
-const USER_COLUMNS = 'u.id, u.name, u.email, u.role, u.email_verified_at, u.last_organization_id, u.created_at, u.updated_at';
 
 /** Every live membership of the user u with its role, oldest first, as one JSON array. */
 const ORGANIZATIONS_OF_U = `COALESCE(

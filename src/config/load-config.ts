@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+import { join } from 'node:path';
 import { AppConfig, JwtAlgorithm, LogLevel, NodeEnv, RATE_LIMITED_ACTIONS, RateLimitedAction } from './app-config';
 
 export class ConfigValidationError extends Error {

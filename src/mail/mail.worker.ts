@@ -156,7 +156,7 @@ function toEml(from: string, email: OutboxEmail): string {
   const headers = [
     `From: ${from}`,
     `To: ${email.toAddress}`,
-    `Subject: ${/^[\x20-\x7e]*$/.test(email.subject) ? email.subject : `=?UTF-8?B?${Buffer.from(email.subject).toString('base64')}?=`}`,
+    `Subject: ${encodeHeader(email.subject)}`,
     `Message-ID: <${email.id}@identity-service>`,
     `Date: ${new Date().toUTCString()}`,
     'MIME-Version: 1.0',
@@ -164,4 +164,9 @@ function toEml(from: string, email: OutboxEmail): string {
     'Content-Transfer-Encoding: 8bit',
   ];
   return `${headers.join('\r\n')}\r\n\r\n${email.textBody}`;
+}
+
+/** Printable ASCII as is; anything else as an RFC 2047 encoded word. */
+function encodeHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`;
 }

@@ -1,5 +1,9 @@
 import { SystemRole, User } from './user.entity';
 
+/** The columns of a UserRow (all but the password hash), for raw SQL that reads users as `u`. */
+export const USER_COLUMNS =
+  'u.id, u.name, u.email, u.role, u.email_verified_at, u.last_organization_id, u.created_at, u.updated_at';
+
 /** A users row as raw SQL returns it (the hot paths skip TypeORM's entity hydration). */
 export interface UserRow {
   id: string;

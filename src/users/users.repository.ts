@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from './user.entity';
-import { UserRow, userFromRow } from './user-row';
+import { USER_COLUMNS, UserRow, userFromRow } from './user-row';
 
 export interface NewUser {
   name: string;
@@ -40,8 +40,7 @@ export class UsersRepository {
   async findByEmailWithPasswordHash(email: string): Promise<User | null> {
     const [row] = await this.tx.prepared<UserRow>(
       'find_user_by_email',
-      `SELECT id, name, email, password_hash, role, email_verified_at, last_organization_id, created_at, updated_at
-         FROM users WHERE lower(email) = lower($1)`,
+      `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`,
       [email],
     );
     return row ? userFromRow(row) : null;
