@@ -1,15 +1,15 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './common/logging/logger';
-import { configureApp } from './configure-app';
+import { configureApp, createHttpAdapter } from './configure-app';
 import { AppConfig } from './config/app-config';
 import { openDatabase } from './database/database-connection';
 import { runMigrations } from './database/run-migrations';
 
 export interface RunningApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   /** Stops accepting requests, closes the app, then the database (and the embedded server). */
   close(): Promise<void>;
 }
@@ -22,8 +22,9 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
       const applied = await runMigrations(database.dataSource);
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     }
-    const app = await NestFactory.create<NestExpressApplication>(
+    const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, dataSource: database.dataSource, logger }),
+      createHttpAdapter(config),
       { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
     );
     configureApp(app, config, logger);

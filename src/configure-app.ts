@@ -1,82 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import express, { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
-import { renderError } from './common/errors/render-error';
-import { jsonOnlyMiddleware } from './common/http/json-only.middleware';
-import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { AppError } from './common/errors/app-error';
+import { requestContext } from './common/logging/request-context';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The timer that answers 503 when the request outlives REQUEST_TIMEOUT_MS. */
+    deadline: NodeJS.Timeout | null;
+  }
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+// A caller-supplied id is kept only when it is short and printable, so it cannot forge log lines.
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The HTTP platform: Fastify. On Express the framework alone took most of a request's CPU on a
+ * 2-core machine (an empty Nest route: about 2,600 answers per second on Express, 11,400 on
+ * Fastify; see the README), and every answer of this service is small.
+ */
+export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+  const trust = config.trustProxy;
+  return new FastifyAdapter({
+    // A number trusts that many hops from this service (Express's meaning too).
+    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust,
+    bodyLimit: byteSize(config.bodyLimit),
+    genReqId: (req: IncomingMessage) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      return typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    // Express answered "/api/v1/me/" like "/api/v1/me"; clients may rely on that.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Request lines are written by the onResponse hook below, in the service's own format.
+    logger: false,
+  });
+}
+
 /** Everything that must be done on the app instance; shared by main.ts and the e2e tests. */
-export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  app.use(requestIdMiddleware);
-  app.use(helmet());
+export function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  installJsonOnlyParsers(fastify);
+  const securityHeaders = helmetHeaders();
+  const metrics = app.get(MetricsService);
+  // The request line carries only method, URL, status and time, never a credential: it skips the
+  // redaction pass (about 35 µs of a ~1 ms request here) that every other line goes through.
+  const requestLog = logger.child({}, { redact: [] });
+
+  fastify.decorateRequest('deadline', null);
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.headers(securityHeaders);
+    reply.header('X-Request-Id', request.id);
+    request.deadline = setTimeout(() => answerTooLate(reply), config.requestTimeoutMs);
+    request.deadline.unref();
+    requestContext.run({ requestId: request.id, ip: request.ip }, done);
+  });
+  fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) => {
+    if (request.deadline) clearTimeout(request.deadline);
+    done();
+  });
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (request.deadline) clearTimeout(request.deadline);
+    const status = reply.statusCode;
+    // Counted and timed by route pattern, never the raw path, which would carry ids.
+    const labels = { method: request.method, route: routeOf(request), status: String(status) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    // Client errors (a wrong password, a 429 under attack) are the service working as designed:
+    // info, like every answer. Only server errors are errors. Only what an operator needs:
+    // headers could carry credentials.
+    requestLog[status >= 500 ? 'error' : 'info'](
+      {
+        request_id: request.id,
+        req: { method: request.method, url: request.url },
+        res: { status },
+        responseTime: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request completed',
+    );
+    done();
+  });
+
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
     maxAge: 600,
   });
-  app.use(requestTimeout(config.requestTimeoutMs));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as Request & { id: string }).id,
-      // Client errors (a wrong password, a 429 under attack) are the service working as designed:
-      // info, like every answer. Only server errors are errors.
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      // Only what an operator needs; headers could carry credentials.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
-  );
-  app.use(httpMetrics(app.get(MetricsService)));
-  app.use(jsonOnlyMiddleware);
-  app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
-  // Body-parser and media-type errors happen before Nest routes, so they are rendered here.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const rendered = renderError(error);
-    res.status(rendered.status).json(rendered.body);
-  });
   setUpOpenApi(app);
 }
 
-/** Counts and times every answer by route pattern (never the raw path, which would carry ids). */
-function httpMetrics(metrics: MetricsService) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const stop = metrics.httpDuration.startTimer();
-    res.once('finish', () => {
-      const routePath = (req.route as { path?: string } | undefined)?.path;
-      const labels = {
-        method: req.method,
-        route: routePath ? `${req.baseUrl}${routePath}` : 'unmatched',
-        status: String(res.statusCode),
-      };
-      metrics.httpRequests.inc(labels);
-      stop(labels);
-    });
-    next();
-  };
+function routeOf(request: FastifyRequest): string {
+  return request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
 }
 
-/** Answers 503 unavailable to a request still unanswered after `ms`, so no client waits forever. */
-function requestTimeout(ms: number) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const timer = setTimeout(() => {
-      if (!res.headersSent) res.status(503).json({ code: 'unavailable', message: 'The request took too long', details: null });
-    }, ms);
-    timer.unref();
-    res.once('close', () => clearTimeout(timer));
-    res.once('finish', () => clearTimeout(timer));
-    next();
+/** Answers 503 unavailable to a request still unanswered after REQUEST_TIMEOUT_MS, so no client waits forever. */
+function answerTooLate(reply: FastifyReply): void {
+  if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return;
+  void reply.code(503).send({ code: 'unavailable', message: 'The request took too long', details: null });
+}
+
+/**
+ * The API speaks JSON only. A JSON body must be an object or an array (a bare `null` or string is
+ * refused, as Express's strict parser did); an empty one is no body. A body of any other type
+ * answers 415 before it is read; a request without a body passes whatever its Content-Type.
+ */
+function installJsonOnlyParsers(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  const json = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => {
+    const charset = /;\s*charset=("?)([^";]+)\1/i.exec(request.headers['content-type'] ?? '')?.[2].toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(new AppError('unsupported_media_type', 'Request body must be UTF-8 JSON'));
+      return;
+    }
+    if (body === '') {
+      done(null, undefined);
+      return;
+    }
+    void parse(request, body, (error, value) => {
+      if (error || typeof value !== 'object' || value === null)
+        done(AppError.invalidRequest([], 'Request body is not valid JSON'));
+      else done(null, value);
+    });
   };
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, json);
+  fastify.addContentTypeParser(/^application\/[\w.-]+\+json(;|$)/i, { parseAs: 'string' }, json);
+  fastify.addContentTypeParser(
+    '*',
+    (request: FastifyRequest, _payload: unknown, done: (error: Error | null, value?: unknown) => void) => {
+      if (hasBody(request)) done(new AppError('unsupported_media_type', 'Request body must be application/json'));
+      else done(null, undefined);
+    },
+  );
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Helmet's default headers, taken once at start: with its defaults they do not depend on the
+ * request, so every answer gets the same set without running the middleware each time.
+ */
+export function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => (headers[name] = value),
+    removeHeader: (name: string) => delete headers[name],
+  };
+  let failed = false;
+  helmet()({} as never, recorder as never, (error?: unknown) => (failed = error !== undefined));
+  if (failed) throw new Error('helmet refused its default options');
+  return headers;
+}
+
+/** "100kb" → 102400 (BODY_LIMIT is validated as digits and b, kb or mb). */
+export function byteSize(limit: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
+  if (!match) throw new Error(`not a byte size: ${limit}`);
+  const unit = match[2].toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuthService } from './auth.service';
 import { UnauthorizedError } from './auth.errors';
 import { Principal } from './principal';
@@ -18,8 +18,8 @@ export class JwtAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const match = BEARER.exec(request.header('authorization') ?? '');
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedError('A bearer access token is required');
     request.principal = await this.auth.authenticate(match[1]);
     return true;

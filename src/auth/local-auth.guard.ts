@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { validateBody } from '../common/http/validation';
 import { User } from '../users/user.entity';
@@ -21,7 +21,7 @@ export class LocalAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { user?: User }>();
+    const request = http.getRequest<FastifyRequest & { user?: User }>();
     request.body = await validateBody(LoginDto, request.body);
     // passport uses a strategy instance as given and hangs this request's callbacks on it, so each
     // request gets its own object whose prototype is the strategy (what passport does for names).
@@ -31,8 +31,8 @@ export class LocalAuthGuard implements CanActivate {
         if (error) reject(error);
         else if (!user) reject(new InvalidCredentialsError());
         else resolve(user);
-      }) as (req: Request, res: Response, next: (error?: Error) => void) => void;
-      authenticate(request, http.getResponse<Response>(), (error) =>
+      }) as (req: FastifyRequest, res: FastifyReply, next: (error?: Error) => void) => void;
+      authenticate(request, http.getResponse<FastifyReply>(), (error) =>
         reject(error instanceof Error ? error : new Error(String(error))),
       );
     });

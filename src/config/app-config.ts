@@ -43,7 +43,7 @@ export interface AppConfig {
   loginHideUnknownAccounts: boolean;
   /** Seconds during which a just-rotated refresh token is refused without revoking its session. */
   refreshReuseGraceSeconds: number;
-  /** Express "trust proxy": false, a hop count, or a list of proxy addresses/subnets. */
+  /** Which proxies to believe in X-Forwarded-For: false, a hop count, or a list of proxy addresses/subnets. */
   trustProxy: boolean | number | string[];
   /** Members an organization may have (pending invitations count); undefined = unlimited. */
   orgMaxMembers: number | undefined;

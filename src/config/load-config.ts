@@ -182,7 +182,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 /**
  * TRUST_PROXY decides when X-Forwarded-For is believed: unset/false = never (the peer address is
  * the client), a number = that many proxy hops, otherwise a comma-separated list of proxy
- * addresses or subnets (Express names such as "loopback" allowed).
+ * addresses or subnets (proxy-addr names such as "loopback" allowed).
  */
 function trustProxy(value: string | undefined, problems: string[]): boolean | number | string[] {
   if (value === undefined || value.toLowerCase() === 'false') return false;

@@ -1,7 +1,7 @@
 import { Public } from '../auth/public.decorator';
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { HealthService } from './health.service';
 
 class LivenessResponse {
@@ -42,9 +42,9 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 when the database answers, else 503' })
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'The database is unreachable' })
-  readiness(@Res({ passthrough: true }) response: Response): Promise<ReadinessResponse> {
+  readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
     return this.health.readiness().then((readiness) => {
-      response.status(readiness.status === 'ok' ? 200 : 503);
+      void reply.status(readiness.status === 'ok' ? 200 : 503);
       return readiness;
     });
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { MetricsExposure } from './metrics-exposure.service';
 
@@ -14,10 +14,10 @@ export class MetricsController {
   @Get()
   async scrape(
     @Headers('authorization') authorization: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const { contentType, body } = await this.exposure.scrape(authorization);
-    response.setHeader('Content-Type', contentType).setHeader('Cache-Control', 'no-store');
+    void reply.header('Content-Type', contentType).header('Cache-Control', 'no-store');
     return body;
   }
 }

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimitedAction } from '../config/app-config';
 import { rateLimitHeaders, RateLimitService } from './rate-limit.service';
 
@@ -24,10 +24,9 @@ export class IpRateLimitGuard implements CanActivate {
     const action = this.reflector.get<RateLimitedAction | undefined>(RATE_LIMIT_ACTION, context.getHandler());
     if (!action) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
-    const allowance = await this.limits.consumeIp(action, request.ip ?? 'unknown');
-    const response = http.getResponse<Response>();
-    for (const [name, value] of Object.entries(rateLimitHeaders(allowance))) response.setHeader(name, value);
+    const request = http.getRequest<FastifyRequest>();
+    const allowance = await this.limits.consumeIp(action, request.ip);
+    http.getResponse<FastifyReply>().headers(rateLimitHeaders(allowance));
     return true;
   }
 }

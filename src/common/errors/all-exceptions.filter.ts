@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Logger } from 'pino';
 import { LOGGER } from '../logging/logger.module';
 import { renderError } from './render-error';
@@ -10,11 +10,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const rendered = renderError(exception);
     if (rendered.unexpected) this.logger.error({ err: exception }, 'unexpected error');
-    if (response.headersSent) return;
-    for (const [name, value] of Object.entries(rendered.headers ?? {})) response.setHeader(name, value);
-    response.status(rendered.status).json(rendered.body);
+    if (reply.sent || reply.raw.headersSent) return;
+    if (rendered.headers) reply.headers(rendered.headers);
+    void reply.status(rendered.status).send(rendered.body);
   }
 }

@@ -23,27 +23,10 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   503: 'unavailable',
 };
 
-/** Errors raised by Express's body parser (the `type` values of raw-body and body-parser). */
-const BODY_PARSER_ERROR_TYPES = new Set([
-  'entity.parse.failed',
-  'entity.verify.failed',
-  'entity.too.large',
-  'request.aborted',
-  'request.size.invalid',
-  'parameters.too.many',
-  'charset.unsupported',
-  'encoding.unsupported',
-]);
-
-function bodyParserStatus(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { type, status } = error as { type?: unknown; status?: unknown };
-  return typeof type === 'string' && BODY_PARSER_ERROR_TYPES.has(type) && typeof status === 'number' ? status : undefined;
-}
-
 /**
- * Turns anything thrown into the contract's error shape. Shared by the global filter and by the
- * body-parser error handler, which runs before Nest's routing.
+ * Turns anything thrown into the contract's error shape (used by the global filter). Fastify's own
+ * 4xx errors (body too large, bad Content-Length, malformed URL) reach it as HttpExceptions: the
+ * Nest adapter maps them by their status code.
  */
 export function renderError(error: unknown): RenderedError {
   if (error instanceof AppError) {
@@ -53,13 +36,6 @@ export function renderError(error: unknown): RenderedError {
       headers: error.headers,
       unexpected: false,
     };
-  }
-  const parserStatus = bodyParserStatus(error);
-  if (parserStatus !== undefined) {
-    if (parserStatus === 413) return known(413, 'payload_too_large', 'Request body is too large');
-    if (parserStatus === 415) return known(415, 'unsupported_media_type', 'Request body encoding is not supported');
-    const invalid = AppError.invalidRequest([], 'Request body is not valid JSON');
-    return { status: 400, body: { code: invalid.code, message: invalid.message, details: invalid.details }, unexpected: false };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -76,6 +52,7 @@ function known(status: number, code: ErrorCode, message: string): RenderedError 
 function messageOf(error: HttpException, status: number): string {
   if (status === 404) return 'Resource not found';
   if (status === 401) return 'Authentication required';
+  if (status === 413) return 'Request body is too large';
   const response = error.getResponse();
   const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
   return typeof message === 'string' ? message : error.message;

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface RequestContext {
   requestId: string;
-  /** The client IP as Express sees it (TRUST_PROXY applies). */
+  /** The client IP as the HTTP platform sees it (TRUST_PROXY applies). */
   ip: string | undefined;
 }
 
