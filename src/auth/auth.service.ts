@@ -195,7 +195,7 @@ export class AuthService {
   /**
    * Opens a session in the user's current organization and issues its first token pair. The
    * account was read with its organizations by the credential check, so this is one write (the
-   * session and its audit event in one statement) while both tokens are signed on the thread pool.
+   * session and its audit event in one statement) while the access token is signed on the thread pool.
    */
   async login({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
     const sessionId = randomUUID();
@@ -209,7 +209,7 @@ export class AuthService {
       organization: current,
     });
     // Neither token leaves before the session is stored; a failed write discards both.
-    const [, token, refreshToken] = await Promise.all([
+    const [, token] = await Promise.all([
       this.sessions.insert(
         {
           id: sessionId,
@@ -223,9 +223,8 @@ export class AuthService {
         this.audit.entry({ type: 'login.succeeded', actorUserId: user.id, organizationId: current?.id, targetId: sessionId }),
       ),
       access,
-      refresh.token,
     ]);
-    return { token, refreshToken, user, currentOrganization: current, organizations };
+    return { token, refreshToken: refresh.token, user, currentOrganization: current, organizations };
   }
 
   /**
@@ -290,7 +289,7 @@ export class AuthService {
     chooseOrganization: ChooseOrganization,
     { remember = false } = {},
   ): Promise<IssuedSession> {
-    // Signed on the thread pool while the rotation runs: only its jti hash goes into the row.
+    // Only its jti hash goes into the row.
     const next = this.tokens.signRefreshToken(claims.sub, claims.sid);
     const rotation: Rotation = {
       sessionId: claims.sid,
@@ -308,17 +307,14 @@ export class AuthService {
     // Thrown after the commit, so a revocation for reuse is kept.
     if (outcome.refused) throw outcome.refused;
     const { user, organizations, current } = outcome;
-    const [token, refreshToken] = await Promise.all([
-      this.tokens.signAccessToken({
-        userId: user.id,
-        sessionId: claims.sid,
-        email: user.email,
-        systemRole: user.role,
-        organization: current,
-      }),
-      next.token,
-    ]);
-    return { token, refreshToken, user, currentOrganization: current, organizations };
+    const token = await this.tokens.signAccessToken({
+      userId: user.id,
+      sessionId: claims.sid,
+      email: user.email,
+      systemRole: user.role,
+      organization: current,
+    });
+    return { token, refreshToken: next.token, user, currentOrganization: current, organizations };
   }
 
   private async rotateOnce(

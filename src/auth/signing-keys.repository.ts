@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
+import { RefreshTokenKey } from './refresh-token-key.entity';
 import { SigningKey } from './signing-key.entity';
 
 export interface StoredSigningKey {
@@ -34,6 +35,22 @@ export class SigningKeysRepository {
 
   async insert(key: { kid: string; algorithm: string; material: string }): Promise<void> {
     await this.tx.manager.getRepository(SigningKey).insert(key);
+  }
+
+  /** The refresh-token key: the oldest row, should a second one ever be written. */
+  async findRefreshTokenKey(): Promise<{ kid: string; secret: string } | undefined> {
+    const key = await this.tx.manager
+      .getRepository(RefreshTokenKey)
+      .createQueryBuilder('key')
+      .addSelect('key.secret')
+      .orderBy('key.createdAt', 'ASC')
+      .addOrderBy('key.kid', 'ASC')
+      .getOne();
+    return key ? { kid: key.kid, secret: key.secret as string } : undefined;
+  }
+
+  async insertRefreshTokenKey(key: { kid: string; secret: string }): Promise<void> {
+    await this.tx.manager.getRepository(RefreshTokenKey).insert(key);
   }
 
   /** Retires every other live key of the algorithm; returns their kids. */

@@ -13,6 +13,7 @@ function stored(material: string, createdAt: Date, retiredAt: Date | null): Stor
 function setUp(initial: StoredSigningKey[]) {
   let rows = initial;
   let reads = 0;
+  const refreshKeys: { kid: string; secret: string }[] = [];
   const repository = {
     lockForGeneration: () => Promise.resolve(),
     findAllWithMaterial: () => {
@@ -20,6 +21,11 @@ function setUp(initial: StoredSigningKey[]) {
       return Promise.resolve(rows);
     },
     insert: () => Promise.reject(new Error('not expected')),
+    findRefreshTokenKey: () => Promise.resolve(refreshKeys[0]),
+    insertRefreshTokenKey: (key: { kid: string; secret: string }) => {
+      refreshKeys.push(key);
+      return Promise.resolve();
+    },
   } as unknown as SigningKeysRepository;
   const tx = { run: <T>(work: () => Promise<T>) => work() } as unknown as TransactionHost;
   const config = {
@@ -29,7 +35,7 @@ function setUp(initial: StoredSigningKey[]) {
   } as unknown as AppConfig;
   const logger = { info: jest.fn(), warn: jest.fn() } as unknown as Logger;
   const service = new SigningKeysService(config, logger, repository, tx);
-  return { service, setRows: (next: StoredSigningKey[]) => (rows = next), reads: () => reads };
+  return { service, setRows: (next: StoredSigningKey[]) => (rows = next), reads: () => reads, refreshKeys };
 }
 
 describe('SigningKeysService', () => {
@@ -84,5 +90,23 @@ describe('SigningKeysService', () => {
     await service.onModuleInit();
     service.onModuleDestroy();
     expect(Object.keys(service.publishedKeys()[0]).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  });
+  it('generates the refresh-token key once, then uses the stored one (a restart, another replica)', async () => {
+    const first = setUp([stored(newMaterial, new Date(now), null)]);
+    await first.service.onModuleInit();
+    first.service.onModuleDestroy();
+    expect(first.refreshKeys).toHaveLength(1);
+    const generated = first.service.refreshTokenKey;
+    expect(generated.kid).toBe(first.refreshKeys[0].kid);
+    expect(generated.kid).not.toContain(first.refreshKeys[0].secret);
+    expect(generated.secret.symmetricKeySize).toBe(64);
+
+    const second = setUp([stored(newMaterial, new Date(now), null)]);
+    second.refreshKeys.push(first.refreshKeys[0]);
+    await second.service.onModuleInit();
+    second.service.onModuleDestroy();
+    expect(second.refreshKeys).toHaveLength(1);
+    expect(second.service.refreshTokenKey.kid).toBe(generated.kid);
+    expect(second.service.refreshTokenKey.secret.equals(generated.secret)).toBe(true);
   });
 });

@@ -42,6 +42,12 @@ export interface KeyMaterial {
   retiredAt: Date | null;
 }
 
+/** The HMAC key of refresh tokens (HS256), never published. */
+export interface RefreshTokenKeyMaterial {
+  kid: string;
+  secret: KeyObject;
+}
+
 /** How often every replica re-reads the stored keys, to pick up a rotation made elsewhere. */
 export const KEY_RELOAD_INTERVAL_MS = 60_000;
 /** A token with an unknown kid triggers a re-read at most this often (a forged kid costs little). */
@@ -57,6 +63,7 @@ export const UNKNOWN_KID_RELOAD_INTERVAL_MS = 5_000;
 @Injectable()
 export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private active!: KeyMaterial;
+  private refresh!: RefreshTokenKeyMaterial;
   private verification = new Map<string, KeyMaterial>();
   private timer: NodeJS.Timeout | undefined;
   private lastUnknownKidReload = 0;
@@ -81,6 +88,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     const { algorithm, previousPublicKeys } = this.config.jwt;
+    this.refresh = await this.loadOrGenerateRefreshTokenKey();
     const configured = this.configured;
     if (configured !== undefined) {
       const previous = previousPublicKeys.map((pem) => publicMaterialFor(algorithm, pem));
@@ -100,6 +108,15 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   get signingKey(): KeyMaterial {
     return this.active;
+  }
+
+  /**
+   * Signs and verifies refresh tokens, whatever JWT_ALGORITHM is. Stored, never configured: it
+   * guards nothing on its own (a refresh token is honoured only while its jti hash is the live
+   * one of its session), and rotating the signing keys must not sign everybody out.
+   */
+  get refreshTokenKey(): RefreshTokenKeyMaterial {
+    return this.refresh;
   }
 
   /** The key that may verify a token with this kid, or undefined (unknown, or retired too long ago). */
@@ -171,6 +188,22 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       return this.keys.findAllWithMaterial(algorithm);
     });
     return this.usable(stored);
+  }
+
+  /** Generated once, under the key-generation lock so that replicas starting together agree on it. */
+  private async loadOrGenerateRefreshTokenKey(): Promise<RefreshTokenKeyMaterial> {
+    const stored = await this.tx.run(async () => {
+      const existing = await this.keys.findRefreshTokenKey();
+      if (existing) return existing;
+      await this.keys.lockForGeneration();
+      const again = await this.keys.findRefreshTokenKey();
+      if (again) return again;
+      const secret = randomBytes(48).toString('base64url');
+      const key = { kid: `refresh-${createHash('sha256').update(secret).digest('base64url').slice(0, 16)}`, secret };
+      await this.keys.insertRefreshTokenKey(key);
+      return key;
+    });
+    return { kid: stored.kid, secret: createSecretKey(Buffer.from(stored.secret)) };
   }
 
   /** The live key first, then retired keys whose tokens may still be valid; reuses parsed keys. */

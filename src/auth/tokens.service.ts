@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { SigningKeysService } from './signing-keys.service';
+import { KeyMaterial, SigningKeysService } from './signing-keys.service';
 
 export interface AccessTokenSubject {
   userId: string;
@@ -40,8 +40,7 @@ export interface RefreshTokenClaims {
 }
 
 export interface IssuedRefreshToken {
-  /** Being signed on the thread pool meanwhile: await it after the database work. */
-  token: Promise<string>;
+  token: string;
   /** What the database keeps instead of the token: the SHA-256 of its jti. */
   jtiHash: string;
   expiresAt: Date;
@@ -76,15 +75,23 @@ export class TokensService {
         permissions: organization?.permissions ?? [],
       },
       this.config.accessTokenTtl,
+      this.keys.signingKey,
     );
   }
 
-  /** The jti hash is known at once; the signature is computed on the thread pool meanwhile. */
+  /**
+   * HS256 with the service's own refresh-token key, whatever JWT_ALGORITHM is (Keycloak does the
+   * same): only this service ever reads a refresh token, so it needs no public key, and an HMAC
+   * costs microseconds where the RSA signature it replaces cost a millisecond of CPU per refresh.
+   */
   signRefreshToken(userId: string, sessionId: string): IssuedRefreshToken {
     const jti = randomUUID();
-    const token = this.sign({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, this.config.refreshTokenTtl);
-    // A caller that fails before awaiting it must not leave an unhandled rejection behind.
-    token.catch(() => undefined);
+    const { kid, secret } = this.keys.refreshTokenKey;
+    const token = compactJws(
+      { alg: 'HS256', typ: 'JWT', kid },
+      this.claims({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, this.config.refreshTokenTtl),
+      (input) => createHmac('sha256', secret).update(input).digest(),
+    );
     return { token, jtiHash: hashTokenId(jti), expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000) };
   }
 
@@ -95,15 +102,23 @@ export class TokensService {
     return claims.org_id === null || isUuid(claims.org_id) ? claims : undefined;
   }
 
+  /** Signed with the refresh-token key, or (issued before it existed) with a signing key still accepted. */
   async verifyRefreshToken(token: string): Promise<RefreshTokenClaims | undefined> {
-    const claims = await this.verify<RefreshTokenClaims>(token, {});
+    const claims = await this.verify<RefreshTokenClaims>(token, {}, this.keys.refreshTokenKey);
     return claims?.typ === 'refresh' && hasSessionClaims(claims) ? claims : undefined;
   }
 
-  private async verify<T extends object>(token: string, options: { issuer?: string }): Promise<T | undefined> {
+  private async verify<T extends object>(
+    token: string,
+    options: { issuer?: string },
+    refreshKey?: { kid: string; secret: KeyObject },
+  ): Promise<T | undefined> {
     const header = this.decodeHeader(token);
     if (typeof header?.kid !== 'string') return undefined;
-    const key = this.keys.verificationKey(header.kid) ?? (await this.keys.verificationKeyAfterReload(header.kid));
+    const key =
+      refreshKey && header.kid === refreshKey.kid
+        ? { algorithm: 'HS256' as const, verificationKey: refreshKey.secret }
+        : (this.keys.verificationKey(header.kid) ?? (await this.keys.verificationKeyAfterReload(header.kid)));
     // The algorithm comes from our key, never from the token: no "none", no HS256 signed with a public key.
     if (!key || header.alg !== key.algorithm) return undefined;
     try {
@@ -134,23 +149,32 @@ export class TokensService {
    * single cost of a refresh and held up every other request meanwhile. Verification stays with
    * @nestjs/jwt.
    */
-  private async sign(payload: Record<string, unknown>, ttlSeconds: number): Promise<string> {
-    const key = this.keys.signingKey;
+  private async sign(payload: Record<string, unknown>, ttlSeconds: number, key: KeyMaterial): Promise<string> {
     const signingKey = key.signingKey as KeyObject;
-    const now = Math.floor(Date.now() / 1000);
     const header = { alg: key.algorithm, typ: 'JWT', kid: key.kid };
-    const input = `${base64url(header)}.${base64url({ ...payload, iat: now, exp: now + ttlSeconds })}`;
-    const signature =
-      key.algorithm === 'HS256'
-        ? createHmac('sha256', signingKey).update(input).digest()
-        : await signOnThreadPool(
-            'sha256',
-            Buffer.from(input),
-            // JWS wants ECDSA signatures as r || s, not DER.
-            key.algorithm === 'ES256' ? { key: signingKey, dsaEncoding: 'ieee-p1363' } : signingKey,
-          );
+    const claims = this.claims(payload, ttlSeconds);
+    if (key.algorithm === 'HS256') {
+      return compactJws(header, claims, (input) => createHmac('sha256', signingKey).update(input).digest());
+    }
+    const input = `${base64url(header)}.${base64url(claims)}`;
+    const signature = await signOnThreadPool(
+      'sha256',
+      Buffer.from(input),
+      // JWS wants ECDSA signatures as r || s, not DER.
+      key.algorithm === 'ES256' ? { key: signingKey, dsaEncoding: 'ieee-p1363' } : signingKey,
+    );
     return `${input}.${signature.toString('base64url')}`;
   }
+
+  private claims(payload: Record<string, unknown>, ttlSeconds: number): Record<string, unknown> {
+    const now = Math.floor(Date.now() / 1000);
+    return { ...payload, iat: now, exp: now + ttlSeconds };
+  }
+}
+
+function compactJws(header: object, claims: object, signature: (input: string) => Buffer): string {
+  const input = `${base64url(header)}.${base64url(claims)}`;
+  return `${input}.${signature(input).toString('base64url')}`;
 }
 
 const signOnThreadPool = promisify(cryptoSign);

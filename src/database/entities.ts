@@ -1,5 +1,6 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { EmailToken } from '../auth/email-token.entity';
+import { RefreshTokenKey } from '../auth/refresh-token-key.entity';
 import { Session } from '../auth/session.entity';
 import { SigningKey } from '../auth/signing-key.entity';
 import { OutboxEmail } from '../mail/outbox-email.entity';
@@ -17,6 +18,7 @@ export const ENTITIES = [
   Invitation,
   Session,
   SigningKey,
+  RefreshTokenKey,
   EmailToken,
   OutboxEmail,
   AuditEvent,

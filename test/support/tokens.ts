@@ -30,6 +30,12 @@ export async function storedPrivateKey(t: TestApp, kid?: string): Promise<{ kid:
 }
 
 /** Signs `claims` as given (iat and exp included) with a key the test holds. */
-export function signClaims(claims: Claims, key: CryptoKey, kid: string, alg = 'RS256'): Promise<string> {
+export function signClaims(claims: Claims, key: CryptoKey | Uint8Array, kid: string, alg = 'RS256'): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg, kid, typ: 'JWT' }).sign(key);
+}
+
+/** The HMAC key the service generated for refresh tokens (the test owns the database). */
+export async function storedRefreshTokenKey(t: TestApp): Promise<{ kid: string; key: Uint8Array }> {
+  const [row] = await t.dataSource.query<{ kid: string; secret: string }[]>('SELECT kid, secret FROM refresh_token_keys');
+  return { kid: row.kid, key: new Uint8Array(Buffer.from(row.secret)) };
 }
