@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     console.log('\nroute          conc.      req/s   p50 ms   p99 ms  errors requests');
     for (const chains of [1, CHAINS]) report('refresh-token', chains, await runLoad(chains, SECONDS, refreshOnce));
     for (const concurrency of ME_LEVELS) report('GET /me', concurrency, await runLoad(concurrency, SECONDS, meOnce));
-    // The floor of the HTTP stack (Express, Nest, logging, this client): no token, no query.
+    // The floor of the HTTP stack (Fastify, Nest, logging, this client): no token, no query.
     const healthOnce = async (worker: number) => (await call(worker, 'GET', '/healthz')).status === 200;
     report('GET /healthz', 8, await runLoad(8, SECONDS, healthOnce));
   } finally {
