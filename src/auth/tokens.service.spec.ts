@@ -1,0 +1,59 @@
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config';
+import { generateMaterial, KeyMaterial, materialFor, SigningKeysService } from './signing-keys.service';
+import { AccessTokenSubject, TokensService } from './tokens.service';
+
+const SUBJECT: AccessTokenSubject = {
+  userId: '6f1c2b9e-0a4d-4c57-9a53-2f7d1e0b8c41',
+  sessionId: '0b3e5d7a-91c2-4f68-8e1d-5a6b7c8d9e0f',
+  email: 'ada@example.com',
+  systemRole: 'admin',
+  organization: null,
+};
+
+function setUp() {
+  const key = materialFor('RS256', generateMaterial('RS256'), null);
+  let accepted: KeyMaterial | undefined = key;
+  const keys = {
+    signingKey: key,
+    verificationKey: (kid: string) => (kid === key.kid ? accepted : undefined),
+    verificationKeyAfterReload: () => Promise.resolve(undefined),
+  } as unknown as SigningKeysService;
+  const config = { accessTokenTtl: 60, refreshTokenTtl: 3600, jwt: { issuer: 'identity-service' } } as unknown as AppConfig;
+  const tokens = new TokensService(config, new JwtService({}), keys);
+  return { tokens, stopAccepting: () => (accepted = undefined) };
+}
+
+describe('TokensService.verifyAccessToken', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('accepts a token again while it is valid, and refuses it from its expiry on', async () => {
+    const { tokens } = setUp();
+    const start = Date.now();
+    const token = await tokens.signAccessToken(SUBJECT);
+    expect((await tokens.verifyAccessToken(token))?.sub).toBe(SUBJECT.userId);
+    jest.spyOn(Date, 'now').mockReturnValue(start + 30_000);
+    expect((await tokens.verifyAccessToken(token))?.sid).toBe(SUBJECT.sessionId);
+    jest.spyOn(Date, 'now').mockReturnValue(start + 61_000);
+    expect(await tokens.verifyAccessToken(token)).toBeUndefined();
+  });
+
+  it('refuses a token it verified before once its key is no longer accepted', async () => {
+    const { tokens, stopAccepting } = setUp();
+    const token = await tokens.signAccessToken(SUBJECT);
+    expect(await tokens.verifyAccessToken(token)).toBeDefined();
+    stopAccepting();
+    expect(await tokens.verifyAccessToken(token)).toBeUndefined();
+  });
+
+  it('does not take a token with the same header and claims but another signature for one it verified', async () => {
+    const { tokens } = setUp();
+    const token = await tokens.signAccessToken(SUBJECT);
+    expect(await tokens.verifyAccessToken(token)).toBeDefined();
+    const [header, claims, signature] = token.split('.');
+    const tampered = Buffer.from(signature, 'base64url');
+    tampered[0] ^= 1;
+    expect(await tokens.verifyAccessToken(`${header}.${claims}.${tampered.toString('base64url')}`)).toBeUndefined();
+    expect(await tokens.verifyAccessToken(token)).toBeDefined();
+  });
+});
