@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { Logger } from 'pino';
 import { AppError } from './common/errors/app-error';
+import { renderError } from './common/errors/render-error';
 import { requestContext } from './common/logging/request-context';
 import { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
@@ -18,7 +19,7 @@ declare module 'fastify' {
   }
 }
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_HEADER = 'x-request-id';
 // A caller-supplied id is kept only when it is short and printable, so it cannot forge log lines.
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -32,7 +33,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     // A number trusts that many hops from this service (Express's meaning too).
     trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust,
-    bodyLimit: byteSize(config.bodyLimit),
+    bodyLimit: config.bodyLimit,
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
       return typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -103,7 +104,8 @@ function routeOf(request: FastifyRequest): string {
 /** Answers 503 unavailable to a request still unanswered after REQUEST_TIMEOUT_MS, so no client waits forever. */
 function answerTooLate(reply: FastifyReply): void {
   if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return;
-  void reply.code(503).send({ code: 'unavailable', message: 'The request took too long', details: null });
+  const { status, body } = renderError(new AppError('unavailable', 'The request took too long'));
+  void reply.code(status).send(body);
 }
 
 /**
@@ -160,14 +162,6 @@ export function helmetHeaders(): Record<string, string> {
   helmet()({} as never, recorder as never, (error?: unknown) => (failed = error !== undefined));
   if (failed) throw new Error('helmet refused its default options');
   return headers;
-}
-
-/** "100kb" → 102400 (BODY_LIMIT is validated as digits and b, kb or mb). */
-export function byteSize(limit: string): number {
-  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
-  if (!match) throw new Error(`not a byte size: ${limit}`);
-  const unit = match[2].toLowerCase();
-  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

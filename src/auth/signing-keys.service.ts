@@ -193,11 +193,9 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   /** Generated once, under the key-generation lock so that replicas starting together agree on it. */
   private async loadOrGenerateRefreshTokenKey(): Promise<RefreshTokenKeyMaterial> {
     const stored = await this.tx.run(async () => {
+      await this.keys.lockForGeneration();
       const existing = await this.keys.findRefreshTokenKey();
       if (existing) return existing;
-      await this.keys.lockForGeneration();
-      const again = await this.keys.findRefreshTokenKey();
-      if (again) return again;
       const secret = randomBytes(48).toString('base64url');
       const key = { kid: `refresh-${createHash('sha256').update(secret).digest('base64url').slice(0, 16)}`, secret };
       await this.keys.insertRefreshTokenKey(key);

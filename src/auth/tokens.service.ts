@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { KeyMaterial, SigningKeysService } from './signing-keys.service';
+import { KeyMaterial, RefreshTokenKeyMaterial, SigningKeysService } from './signing-keys.service';
 
 export interface AccessTokenSubject {
   userId: string;
@@ -97,11 +97,11 @@ export class TokensService {
   signRefreshToken(userId: string, sessionId: string): IssuedRefreshToken {
     const jti = randomUUID();
     const { kid, secret } = this.keys.refreshTokenKey;
-    const token = compactJws(
+    const input = signingInput(
       { alg: 'HS256', typ: 'JWT', kid },
       this.claims({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, this.config.refreshTokenTtl),
-      (input) => createHmac('sha256', secret).update(input).digest(),
     );
+    const token = `${input}.${hmacSha256(secret, input).toString('base64url')}`;
     return { token, jtiHash: hashTokenId(jti), expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000) };
   }
 
@@ -138,7 +138,7 @@ export class TokensService {
   private async verify<T extends object>(
     token: string,
     options: { issuer?: string },
-    refreshKey?: { kid: string; secret: KeyObject },
+    refreshKey?: RefreshTokenKeyMaterial,
   ): Promise<{ claims: T; kid: string } | undefined> {
     const header = this.decodeHeader(token);
     if (typeof header?.kid !== 'string') return undefined;
@@ -179,18 +179,16 @@ export class TokensService {
    */
   private async sign(payload: Record<string, unknown>, ttlSeconds: number, key: KeyMaterial): Promise<string> {
     const signingKey = key.signingKey as KeyObject;
-    const header = { alg: key.algorithm, typ: 'JWT', kid: key.kid };
-    const claims = this.claims(payload, ttlSeconds);
-    if (key.algorithm === 'HS256') {
-      return compactJws(header, claims, (input) => createHmac('sha256', signingKey).update(input).digest());
-    }
-    const input = `${base64url(header)}.${base64url(claims)}`;
-    const signature = await signOnThreadPool(
-      'sha256',
-      Buffer.from(input),
-      // JWS wants ECDSA signatures as r || s, not DER.
-      key.algorithm === 'ES256' ? { key: signingKey, dsaEncoding: 'ieee-p1363' } : signingKey,
-    );
+    const input = signingInput({ alg: key.algorithm, typ: 'JWT', kid: key.kid }, this.claims(payload, ttlSeconds));
+    const signature =
+      key.algorithm === 'HS256'
+        ? hmacSha256(signingKey, input)
+        : await signOnThreadPool(
+            'sha256',
+            Buffer.from(input),
+            // JWS wants ECDSA signatures as r || s, not DER.
+            key.algorithm === 'ES256' ? { key: signingKey, dsaEncoding: 'ieee-p1363' } : signingKey,
+          );
     return `${input}.${signature.toString('base64url')}`;
   }
 
@@ -200,10 +198,12 @@ export class TokensService {
   }
 }
 
-function compactJws(header: object, claims: object, signature: (input: string) => Buffer): string {
-  const input = `${base64url(header)}.${base64url(claims)}`;
-  return `${input}.${signature(input).toString('base64url')}`;
+/** The JWS signing input: the encoded header and claims. */
+function signingInput(header: object, claims: object): string {
+  return `${base64url(header)}.${base64url(claims)}`;
 }
+
+const hmacSha256 = (key: KeyObject, input: string) => createHmac('sha256', key).update(input).digest();
 
 const signOnThreadPool = promisify(cryptoSign);
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

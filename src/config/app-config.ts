@@ -47,7 +47,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string[];
   /** Members an organization may have (pending invitations count); undefined = unlimited. */
   orgMaxMembers: number | undefined;
-  bodyLimit: string;
+  /** Largest request body, in bytes (BODY_LIMIT). */
+  bodyLimit: number;
   /** Origins allowed by CORS; empty = no cross-origin browser access. */
   corsOrigins: string[];
   /** A request still unanswered after this many ms gets 503 and its socket is closed. */

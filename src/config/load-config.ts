@@ -22,6 +22,7 @@ const IP_LIMIT_DEFAULTS: Record<RateLimitedAction, string> = {
   accept_invitation: '20/15m',
 };
 
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 const PLACEHOLDER_SECRETS = ['secret', 'changeme', 'change-me', 'password', 'jwt_secret', 'your-secret'];
 
@@ -61,6 +62,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
       return fallback;
     }
     return seconds;
+  };
+
+  const byteSize = (name: string, fallback: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const match = /^(\d+)(b|kb|mb)$/i.exec(value);
+    if (!match) {
+      problems.push(`${name} must look like 100kb or 1mb (got "${value}")`);
+      return fallback;
+    }
+    return Number(match[1]) * BYTE_UNITS[match[2].toLowerCase()];
   };
 
   const boolean = (name: string, fallback: boolean): boolean => {
@@ -128,7 +140,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshReuseGraceSeconds: integer('REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),
     trustProxy: trustProxy(read('TRUST_PROXY'), problems),
     orgMaxMembers: read('ORG_MAX_MEMBERS') === undefined ? undefined : integer('ORG_MAX_MEMBERS', 0, 1, 1_000_000),
-    bodyLimit: read('BODY_LIMIT') ?? '100kb',
+    bodyLimit: byteSize('BODY_LIMIT', 100 * 1024),
     corsOrigins: (read('CORS_ORIGINS') ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -164,8 +176,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^https?:\/\/[^\s]+$/.test(config.mail.publicUrl))
     problems.push(`PUBLIC_URL must be an http(s) URL (got "${config.mail.publicUrl}")`);
   if (production && config.bcryptCost < 10) problems.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
-  if (!/^\d+(b|kb|mb)$/i.test(config.bodyLimit))
-    problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${config.bodyLimit}")`);
 
   if (config.redisUrl !== undefined && !/^rediss?:\/\//.test(config.redisUrl))
     problems.push('REDIS_URL must be a redis:// or rediss:// URL');
