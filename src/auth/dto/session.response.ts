@@ -14,7 +14,8 @@ export class SessionResponse {
   token!: string;
 
   @ApiProperty({
-    description: 'JWT refresh token. Expires after 30 days (REFRESH_TOKEN_TTL). Single use: every refresh rotates it.',
+    description:
+      'JWT refresh token (HS256, signed with a key only this service holds: it does not verify against the JWKS). Expires after 30 days (REFRESH_TOKEN_TTL). Single use: every refresh rotates it.',
   })
   refresh_token!: string;
 

@@ -879,7 +879,7 @@ export interface components {
         SessionResponse: {
             /** @description JWT access token scoped to the current organization membership. Expires after 1 hour (ACCESS_TOKEN_TTL). */
             token: string;
-            /** @description JWT refresh token. Expires after 30 days (REFRESH_TOKEN_TTL). Single use: every refresh rotates it. */
+            /** @description JWT refresh token (HS256, signed with a key only this service holds: it does not verify against the JWKS). Expires after 30 days (REFRESH_TOKEN_TTL). Single use: every refresh rotates it. */
             refresh_token: string;
             /** @description The authenticated user. */
             user: components["schemas"]["UserResponse"];
