@@ -172,12 +172,13 @@ export class AuthService {
 
   /**
    * Accepts an access token only when its signature, type and expiry hold and, live, its session
-   * is not revoked or expired, its user exists and its organization is not deleted: one query.
+   * is not revoked or expired, its user exists and its organization is not deleted: one query,
+   * which on a @NeedsProfile() route also reads the profile the route answers with.
    */
-  async authenticate(token: string): Promise<Principal> {
+  async authenticate(token: string, withProfile = false): Promise<Principal> {
     const claims = await this.tokens.verifyAccessToken(token);
     if (!claims) throw new UnauthorizedError();
-    const live = await this.sessions.findLiveSessionCheck(claims.sid, claims.sub, claims.org_id);
+    const live = await this.sessions.findLiveSessionCheck(claims.sid, claims.sub, claims.org_id, withProfile);
     if (!live || !live.organizationLive) throw new UnauthorizedError();
     // last_used_at without a write per request: at most one per session and minute.
     if (Date.now() - live.lastUsedAt.getTime() > LAST_USED_RESOLUTION_SECONDS * 1000) {
@@ -189,6 +190,7 @@ export class AuthService {
       email: live.email,
       systemRole: live.systemRole,
       organizationId: claims.org_id,
+      profile: live.profile,
     };
   }
 

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuthService } from './auth.service';
 import { UnauthorizedError } from './auth.errors';
 import { Principal } from './principal';
-import { IS_PUBLIC } from './public.decorator';
+import { IS_PUBLIC, NEEDS_PROFILE } from './public.decorator';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
@@ -21,7 +21,8 @@ export class JwtAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedError('A bearer access token is required');
-    request.principal = await this.auth.authenticate(match[1]);
+    const withProfile = this.reflector.get<boolean | undefined>(NEEDS_PROFILE, context.getHandler()) === true;
+    request.principal = await this.auth.authenticate(match[1], withProfile);
     return true;
   }
 }

@@ -10,6 +10,7 @@ import { DeletedResponse, MeResponse, SessionList, toMeResponse, toSessionRespon
 import { SessionResponse } from './dto/session.response';
 import { SwitchOrganizationDto, UpdateMeDto } from './dto/token-lifecycle.dto';
 import { MeService } from './me.service';
+import { NeedsProfile } from './public.decorator';
 import type { Principal } from './principal';
 
 @ApiTags('me')
@@ -25,6 +26,7 @@ export class MeController {
   @ApiOperation({ summary: 'The caller, the organization of the access token and every organization of the caller' })
   @ApiOkResponse({ type: MeResponse })
   @ApiErrors([401])
+  @NeedsProfile()
   async get(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
     return toMeResponse(await this.me.getProfile(principal));
   }

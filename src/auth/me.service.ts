@@ -33,9 +33,12 @@ export class MeService {
     private readonly tx: TransactionHost,
   ) {}
 
-  /** The current organization is the access token's, while the caller is still a member of it. */
+  /**
+   * The current organization is the access token's, while the caller is still a member of it. The
+   * bearer guard has read the profile with its session check on a @NeedsProfile() route.
+   */
   async getProfile(principal: Principal): Promise<Profile> {
-    const profile = await this.profiles.findProfile(principal.userId);
+    const profile = principal.profile ?? (await this.profiles.findProfile(principal.userId));
     if (!profile) throw new UnauthorizedError();
     const { user, organizations } = profile;
     const current = organizations.find((organization) => organization.id === principal.organizationId) ?? null;

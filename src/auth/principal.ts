@@ -1,4 +1,5 @@
 import type { SystemRole } from '../users/user.entity';
+import type { ProfileView } from './profiles.repository';
 
 /**
  * Who is calling, as established by the bearer guard from a valid access token whose session,
@@ -12,4 +13,6 @@ export interface Principal {
   systemRole: SystemRole;
   /** The organization the access token is scoped to (null for a user without one). */
   organizationId: string | null;
+  /** The user and every live membership, read with the session check on a @NeedsProfile() route. */
+  profile?: ProfileView;
 }

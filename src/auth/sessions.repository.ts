@@ -33,6 +33,8 @@ export interface LiveSessionCheck {
   systemRole: SystemRole;
   lastUsedAt: Date;
   organizationLive: boolean;
+  /** Read only when asked for (findLiveSessionCheck's withProfile). */
+  profile?: ProfileView;
 }
 
 export type RevocationReason = 'logout' | 'refresh_reuse' | 'session_deleted';
@@ -77,17 +79,18 @@ export class SessionsRepository {
   /**
    * One round trip per authenticated request: the session is live (not revoked, not expired) and
    * belongs to the user, the user exists, and the token's organization (if any) is not deleted.
+   * With `withProfile` the same statement also reads the user's profile (the user and every live
+   * membership), for a route that answers with it: GET /me is then one round trip, not two.
    */
-  async findLiveSessionCheck(sessionId: string, userId: string, organizationId: string | null): Promise<LiveSessionCheck | null> {
-    const rows = await this.tx.prepared<{
-      user_id: string;
-      email: string;
-      role: SystemRole;
-      last_used_at: Date;
-      organization_live: boolean;
-    }>(
-      'live_session_check',
-      `SELECT u.id AS user_id, u.email, u.role, s.last_used_at,
+  async findLiveSessionCheck(
+    sessionId: string,
+    userId: string,
+    organizationId: string | null,
+    withProfile = false,
+  ): Promise<LiveSessionCheck | null> {
+    const rows = await this.tx.prepared<ProfileRow & { last_used_at: Date; organization_live: boolean }>(
+      withProfile ? 'live_session_profile' : 'live_session_check',
+      `SELECT ${withProfile ? PROFILE_COLUMNS : 'u.id, u.email, u.role'}, s.last_used_at,
               ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3::uuid AND o.deleted_at IS NULL))
                 AS organization_live
          FROM sessions s
@@ -98,11 +101,12 @@ export class SessionsRepository {
     const row = rows[0];
     if (!row) return null;
     return {
-      userId: row.user_id,
+      userId: row.id,
       email: row.email,
       systemRole: row.role,
       lastUsedAt: new Date(row.last_used_at),
       organizationLive: row.organization_live,
+      profile: withProfile ? toProfile(row) : undefined,
     };
   }
 

@@ -18,9 +18,12 @@ describe('bearer authentication (the global guard)', () => {
 
   const me = (token: string) => t.api().get('/api/v1/me').set('Authorization', `Bearer ${token}`);
 
+  // GET /me reads the profile in the guard's statement; GET /me/sessions runs the plain check.
   async function expectRefused(token: string): Promise<void> {
-    const response = await me(token).expect(401);
-    expect(response.body).toEqual({ code: 'unauthorized', message: expect.any(String), details: null });
+    for (const path of ['/api/v1/me', '/api/v1/me/sessions']) {
+      const response = await t.api().get(path).auth(token, { type: 'bearer' }).expect(401);
+      expect(response.body).toEqual({ code: 'unauthorized', message: expect.any(String), details: null });
+    }
   }
 
   it('accepts the access token that login issued', async () => {

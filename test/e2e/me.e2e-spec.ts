@@ -22,6 +22,37 @@ describe('GET and PATCH /api/v1/me', () => {
     expect(response.body.organizations).toEqual(login.organizations);
   });
 
+  it('reads the profile live on every request: a new organization, a new name and a lost membership show with the same token', async () => {
+    const user = await registerUser(t.api);
+    const login = await loginAs(t.api, user);
+    const bearer = { type: 'bearer' as const };
+    const created = await t
+      .api()
+      .post('/api/v1/organizations')
+      .auth(login.token, bearer)
+      .send({ name: 'Second Org' })
+      .expect(200);
+    await t.dataSource.query('UPDATE users SET name = $1 WHERE id = $2', ['Renamed Elsewhere', user.id]);
+
+    const after = await t.api().get('/api/v1/me').auth(login.token, bearer).expect(200);
+    expect(after.body.user.name).toBe('Renamed Elsewhere');
+    expect(after.body.organizations.map((o: { id: string }) => o.id)).toEqual([
+      login.current_organization?.id,
+      created.body.organization.id,
+    ]);
+    expect(after.body.current_organization).toEqual(login.current_organization);
+
+    // Removed from the token's organization (which still exists): the token is accepted, but
+    // the organization is no longer the caller's current one.
+    await t.dataSource.query('DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2', [
+      user.id,
+      login.current_organization?.id,
+    ]);
+    const removed = await t.api().get('/api/v1/me').auth(login.token, bearer).expect(200);
+    expect(removed.body.current_organization).toBeNull();
+    expect(removed.body.organizations.map((o: { id: string }) => o.id)).toEqual([created.body.organization.id]);
+  });
+
   it('answers current_organization null for a user without organizations', async () => {
     const user = await registerUser(t.api);
     await t.dataSource.query('DELETE FROM memberships WHERE user_id = $1', [user.id]);
