@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { RATE_LIMITED_ACTIONS } from '../src/config/app-config';
@@ -194,4 +195,100 @@ export function call(
 /** Closes the keep-alive connections so the process can exit. */
 export function closeConnections(): void {
   agent.destroy();
+}
+
+/**
+ * A lean load client: one keep-alive HTTP/1.1 socket per worker, one request at a time, and only
+ * the parsing a benchmark needs (status line, Content-Length, body). The load generator shares
+ * the machine's cores with the service it measures; node:http's client costs about as much CPU
+ * per request as a light route of the service itself, and that CPU is taken from the service.
+ * The service answers every request with a Content-Length (no chunked bodies), which this relies on.
+ */
+export class LeanClient {
+  private readonly connections = new Map<number, LeanConnection>();
+
+  constructor(private readonly base: string) {}
+
+  async call(worker: number, method: string, path: string, options: { body?: object; token?: string } = {}): Promise<LeanAnswer> {
+    let connection = this.connections.get(worker);
+    if (!connection || connection.closed) {
+      const url = new URL(this.base);
+      connection = await LeanConnection.open(url.hostname, Number(url.port));
+      this.connections.set(worker, connection);
+    }
+    const payload = options.body === undefined ? '' : JSON.stringify(options.body);
+    const head =
+      `${method} ${path} HTTP/1.1\r\nHost: ${new URL(this.base).host}\r\n` +
+      (options.token ? `Authorization: Bearer ${options.token}\r\n` : '') +
+      (payload ? `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n` : '') +
+      '\r\n';
+    return connection.send(head + payload);
+  }
+
+  close(): void {
+    for (const connection of this.connections.values()) connection.destroy();
+    this.connections.clear();
+  }
+}
+
+export interface LeanAnswer {
+  status: number;
+  /** The body as text; JSON.parse it when needed (the client does not, to stay cheap). */
+  text: string;
+}
+
+class LeanConnection {
+  closed = false;
+  private buffer: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (answer: LeanAnswer) => void; reject: (error: Error) => void } | undefined;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    const fail = (error?: Error) => {
+      this.closed = true;
+      this.waiting?.reject(error ?? new Error('connection closed'));
+      this.waiting = undefined;
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail());
+  }
+
+  static open(host: string, port: number): Promise<LeanConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port }, () => {
+        socket.off('error', reject);
+        resolve(new LeanConnection(socket));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  send(request: string): Promise<LeanAnswer> {
+    if (this.waiting) throw new Error('one request at a time per connection');
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.socket.write(request);
+    });
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const headerEnd = this.buffer.indexOf('\r\n\r\n');
+    if (headerEnd < 0) return;
+    const head = this.buffer.toString('latin1', 0, headerEnd);
+    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+    const end = headerEnd + 4 + length;
+    if (this.buffer.length < end) return;
+    const answer = { status: Number(head.slice(9, 12)), text: this.buffer.toString('utf8', headerEnd + 4, end) };
+    this.buffer = this.buffer.subarray(end);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.resolve(answer);
+  }
 }

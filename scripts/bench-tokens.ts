@@ -6,19 +6,23 @@
  * logging at info to /dev/null (the serialization cost stays). Then:
  * registers and signs in BENCH_USERS users, runs BENCH_CHAINS parallel rotation chains (each
  * presents only its newest refresh token) and GET /me at a few concurrencies, BENCH_SECONDS per
- * level. Client: node:http with a keep-alive agent, one loop per connection. BENCH_LOG_LEVEL=silent
+ * level. Client: one loop per connection, each on its own keep-alive socket, with the lean client
+ * of bench-support (BENCH_CLIENT=node: node:http with a keep-alive agent, which costs the shared
+ * cores about 25 % more CPU per request; setup always uses node:http). BENCH_LOG_LEVEL=silent
  * measures without request logging. BENCH_REPLICAS=2 runs two replicas of the service on the same
  * database (one Node.js process per core, as a deployment scales out) and spreads the loops over
  * them; each loop keeps to one replica.
  * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s.
  */
-import { call as request, closeConnections, fmt, LoadResult, runLoad, startBuiltService } from './bench-support';
+import { call as request, closeConnections, fmt, LeanClient, LoadResult, runLoad, startBuiltService } from './bench-support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 64);
 const CHAINS = Number(process.env.BENCH_CHAINS ?? 20);
 const ME_LEVELS = [1, 8, 32, 64];
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const CLIENT = process.env.BENCH_CLIENT ?? 'lean';
+if (CLIENT !== 'lean' && CLIENT !== 'node') throw new Error('BENCH_CLIENT is lean or node');
 // Two loops on one chain would present each other's spent tokens: reuse, and the session dies.
 if (CHAINS > USERS) throw new Error('BENCH_CHAINS must not exceed BENCH_USERS (one session per chain)');
 
@@ -26,6 +30,17 @@ let bases: string[] = [];
 // Loop (or user) n talks to replica n mod REPLICAS.
 const call = (n: number, method: string, path: string, body?: object, token?: string) =>
   request(bases[n % bases.length], method, path, { body, token });
+
+let leanClients: LeanClient[] = [];
+/** A request of the measured load: status, and the JSON body parsed only when asked for. */
+async function load(n: number, method: string, path: string, body?: object, token?: string) {
+  if (CLIENT === 'node') {
+    const answer = await call(n, method, path, body, token);
+    return { status: answer.status, json: () => answer.body };
+  }
+  const answer = await leanClients[n % leanClients.length].call(n, method, path, { body, token });
+  return { status: answer.status, json: () => JSON.parse(answer.text) };
+}
 
 function report(label: string, concurrency: number, load: LoadResult): void {
   console.log(
@@ -41,7 +56,8 @@ async function main(): Promise<void> {
   try {
     while (services.length < REPLICAS) services.push(await startBuiltService(env, services[0].databaseUrl));
     bases = services.map((service) => service.base);
-    console.log(`service: ${bases.join(', ')}; ${SECONDS}s per level`);
+    leanClients = bases.map((base) => new LeanClient(base));
+    console.log(`service: ${bases.join(', ')}; ${SECONDS}s per level; ${CLIENT} client`);
 
     const sessions: { token: string; refresh: string }[] = [];
     for (let i = 0; i < USERS; i++) {
@@ -54,14 +70,15 @@ async function main(): Promise<void> {
 
     const refreshOnce = async (worker: number) => {
       const chain = sessions[worker % sessions.length];
-      const response = await call(worker, 'POST', '/api/v1/refresh-token', { refresh_token: chain.refresh });
+      const response = await load(worker, 'POST', '/api/v1/refresh-token', { refresh_token: chain.refresh });
       if (response.status !== 200) return false;
-      chain.refresh = response.body.refresh_token;
-      chain.token = response.body.token;
+      const { refresh_token, token } = response.json();
+      chain.refresh = refresh_token;
+      chain.token = token;
       return true;
     };
     const meOnce = async (worker: number) =>
-      (await call(worker, 'GET', '/api/v1/me', undefined, sessions[worker % sessions.length].token)).status === 200;
+      (await load(worker, 'GET', '/api/v1/me', undefined, sessions[worker % sessions.length].token)).status === 200;
 
     await runLoad(4, 1, meOnce); // warm up
     await runLoad(4, 1, refreshOnce);
@@ -70,10 +87,11 @@ async function main(): Promise<void> {
     for (const chains of [1, CHAINS]) report('refresh-token', chains, await runLoad(chains, SECONDS, refreshOnce));
     for (const concurrency of ME_LEVELS) report('GET /me', concurrency, await runLoad(concurrency, SECONDS, meOnce));
     // The floor of the HTTP stack (Fastify, Nest, logging, this client): no token, no query.
-    const healthOnce = async (worker: number) => (await call(worker, 'GET', '/healthz')).status === 200;
+    const healthOnce = async (worker: number) => (await load(worker, 'GET', '/healthz')).status === 200;
     report('GET /healthz', 8, await runLoad(8, SECONDS, healthOnce));
   } finally {
     closeConnections();
+    for (const client of leanClients) client.close();
     for (const service of services.reverse()) await service.stop();
   }
 }
