@@ -12,7 +12,7 @@ export class SigningKey {
   @Column({ type: 'varchar', length: 8 })
   algorithm!: string;
 
-  /** PEM (RS256, ES256) or base64url secret (HS256). */
+  /** Private key PEM (RS256, ES256; a retired key keeps only its public key PEM) or base64url secret (HS256). */
   @Column({ type: 'text', select: false })
   material?: string;
 

@@ -53,6 +53,23 @@ export class SigningKeysRepository {
     await this.tx.manager.getRepository(RefreshTokenKey).insert(key);
   }
 
+  /** Replaces a key's stored material (a retired key's private key by its public key). */
+  async replaceMaterial(kid: string, material: string): Promise<void> {
+    await this.tx.manager.getRepository(SigningKey).update({ kid }, { material });
+  }
+
+  /** Deletes the keys of the algorithm retired before `horizon`; returns their kids. */
+  async deleteRetiredBefore(algorithm: string, horizon: Date): Promise<string[]> {
+    const result = await this.tx.manager
+      .getRepository(SigningKey)
+      .createQueryBuilder()
+      .delete()
+      .where('algorithm = :algorithm AND retired_at < :horizon', { algorithm, horizon })
+      .returning(['kid'])
+      .execute();
+    return (result.raw as { kid: string }[]).map((row) => row.kid);
+  }
+
   /** Retires every other live key of the algorithm; returns their kids. */
   async retireAllExcept(algorithm: string, kid: string, at: Date): Promise<string[]> {
     const result = await this.tx.manager

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { Logger } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { TransactionHost } from '../database/transaction-host';
@@ -83,6 +84,20 @@ describe('SigningKeysService', () => {
     } finally {
       service.onModuleDestroy();
     }
+  });
+
+  it('starts with a retired key stored as its public half: verifies with it and publishes it, never signs with it', async () => {
+    const publicHalf = createPublicKey(oldMaterial).export({ type: 'spki', format: 'pem' }).toString();
+    const retired = stored(publicHalf, new Date(now - 2 * HOUR * 1000), new Date(now - HOUR * 1000));
+    const current = stored(newMaterial, new Date(now - HOUR * 1000), null);
+    expect(retired.kid).toBe(stored(oldMaterial, new Date(now), null).kid);
+    const { service } = setUp([retired, current]);
+    await service.onModuleInit();
+    service.onModuleDestroy();
+    expect(service.signingKey.kid).toBe(current.kid);
+    expect(service.verificationKey(retired.kid)?.signingKey).toBeUndefined();
+    expect(service.verificationKey(retired.kid)?.verificationKey.asymmetricKeyType).toBe('ec');
+    expect(service.publishedKeys().map((key) => key.kid)).toEqual([current.kid, retired.kid]);
   });
 
   it('publishes public members only', async () => {

@@ -48,6 +48,11 @@ export interface RefreshTokenKeyMaterial {
   secret: KeyObject;
 }
 
+/** How long a retired key stays accepted: until every token it signed has expired. */
+export function keyRetentionMs(config: Pick<AppConfig, 'accessTokenTtl' | 'refreshTokenTtl'>): number {
+  return Math.max(config.accessTokenTtl, config.refreshTokenTtl) * 1000;
+}
+
 /** How often every replica re-reads the stored keys, to pick up a rotation made elsewhere. */
 export const KEY_RELOAD_INTERVAL_MS = 60_000;
 /** A token with an unknown kid triggers a re-read at most this often (a forged kid costs little). */
@@ -81,9 +86,8 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return algorithm === 'HS256' ? secret : privateKey;
   }
 
-  /** How long a retired key stays accepted: until every token it signed has expired. */
   private get retentionMs(): number {
-    return Math.max(this.config.accessTokenTtl, this.config.refreshTokenTtl) * 1000;
+    return keyRetentionMs(this.config);
   }
 
   async onModuleInit(): Promise<void> {
@@ -226,23 +230,40 @@ function activeFirst(a: StoredSigningKey, b: StoredSigningKey): number {
 
 /**
  * The rotation itself (used by `npm run keys:rotate`): a new key signs from now on, every other
- * key of the algorithm is retired (still accepted until its tokens expire). Serialized with key
- * generation by the same advisory lock.
+ * key of the algorithm is retired (still accepted until its tokens expire). A retired RS256 or
+ * ES256 key keeps only its public half: nothing signs with it again, so its private key would only
+ * be a liability in the database and its backups (a replica that has not re-read its keys yet
+ * still holds it in memory for up to a minute). Keys retired longer than `retentionMs` ago, whose
+ * tokens have all expired, are deleted. Serialized with key generation by the same advisory lock.
  */
 export async function rotateStoredSigningKey(
   tx: TransactionHost,
   keys: SigningKeysRepository,
   algorithm: JwtAlgorithm,
-): Promise<{ kid: string; retired: string[] }> {
+  retentionMs: number,
+): Promise<{ kid: string; retired: string[]; deleted: string[] }> {
   return tx.run(async () => {
     await keys.lockForGeneration();
+    const now = new Date();
+    const deleted = await keys.deleteRetiredBefore(algorithm, new Date(now.getTime() - retentionMs));
     const material = generateMaterial(algorithm);
     const kid = materialFor(algorithm, material, null).kid;
     await keys.insert({ kid, algorithm, material });
-    const retired = await keys.retireAllExcept(algorithm, kid, new Date());
-    return { kid, retired };
+    const retired = await keys.retireAllExcept(algorithm, kid, now);
+    if (algorithm !== 'HS256') {
+      for (const key of await keys.findAllWithMaterial(algorithm)) {
+        if (key.retiredAt !== null && !isPublicKeyPem(key.material)) {
+          await keys.replaceMaterial(key.kid, publicKeyPem(key.material));
+        }
+      }
+    }
+    return { kid, retired, deleted };
   });
 }
+
+const isPublicKeyPem = (material: string) => material.startsWith('-----BEGIN PUBLIC KEY-----');
+
+const publicKeyPem = (privateKeyPem: string) => createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
 
 export function generateMaterial(algorithm: JwtAlgorithm): string {
   if (algorithm === 'HS256') return randomBytes(48).toString('base64url');
@@ -253,7 +274,9 @@ export function generateMaterial(algorithm: JwtAlgorithm): string {
   return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
+/** Parses stored or configured material: a private key, a secret, or a retired key's public key. */
 export function materialFor(algorithm: JwtAlgorithm, material: string, retiredAt: Date | null): KeyMaterial {
+  if (isPublicKeyPem(material)) return { ...publicMaterialFor(algorithm, material), retiredAt };
   if (algorithm === 'HS256') {
     const kid = createHash('sha256').update(material).digest('base64url').slice(0, 16);
     const secret = createSecretKey(Buffer.from(material));

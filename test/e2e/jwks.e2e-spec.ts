@@ -129,18 +129,29 @@ describe('key rotation by `npm run keys:rotate`', () => {
     await t.close();
   });
 
-  it('signs with the new key, keeps accepting and publishing the old one until its tokens expire, then not', async () => {
-    const user = await registerUser(t.api);
-    const before = await loginAs(t.api, user);
-    const oldKid = kidOf(before.token);
-
+  const rotateKeys = async () => {
     const databaseUrl = (t.dataSource.options as { url: string }).url;
     const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/auth/cli/rotate-keys.ts'], {
       env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
     });
-    expect(stdout).toContain(`retired: ${oldKid}`);
+    return stdout;
+  };
+  const storedMaterial = async (kid: string) =>
+    (await t.dataSource.query<{ material: string }[]>('SELECT material FROM signing_keys WHERE kid = $1', [kid]))[0]?.material;
+
+  it('signs with the new key, keeps accepting and publishing the old one until its tokens expire, then not', async () => {
+    const user = await registerUser(t.api);
+    const before = await loginAs(t.api, user);
+    const other = await loginAs(t.api, user);
+    const oldKid = kidOf(before.token);
+
+    expect(await rotateKeys()).toContain(`retired: ${oldKid}`);
     const { kid: newKid, key: newKey } = await storedPrivateKey(t);
     expect(newKid).not.toBe(oldKid);
+    // Nothing signs with a retired key again: only its public half stays in the database.
+    const retiredMaterial = await storedMaterial(oldKid);
+    expect(retiredMaterial).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(retiredMaterial).not.toContain('PRIVATE');
 
     // A token of the new key (as another replica would now issue) is accepted at once: an unknown kid reloads the keys.
     const fromReplica = await signClaims(claimsOf(before.token), newKey, newKid);
@@ -156,15 +167,26 @@ describe('key rotation by `npm run keys:rotate`', () => {
       jwtVerify(before.token, createLocalJWKSet(await jwksOf(t)), { issuer: 'identity-service' }),
     ).resolves.toBeDefined();
 
+    await t.api().get('/api/v1/me').auth(other.token, { type: 'bearer' }).expect(200);
+
     // Once the retirement is older than the longest token lifetime, the old key is gone.
-    const other = await loginAs(t.api, user);
-    await t.dataSource.query(`UPDATE sessions SET expires_at = now() + interval '1 day' WHERE user_id = $1`, [user.id]);
-    const oldKeyToken = await signClaims(claimsOf(other.token), (await storedPrivateKey(t, oldKid)).key, oldKid);
-    await t.api().get('/api/v1/me').auth(oldKeyToken, { type: 'bearer' }).expect(200);
     await t.dataSource.query(`UPDATE signing_keys SET retired_at = now() - interval '31 days' WHERE kid = $1`, [oldKid]);
     await t.app.get(SigningKeysService).reload();
-    expect((await t.api().get('/api/v1/me').auth(oldKeyToken, { type: 'bearer' }).expect(401)).body.code).toBe('unauthorized');
+    expect((await t.api().get('/api/v1/me').auth(other.token, { type: 'bearer' }).expect(401)).body.code).toBe('unauthorized');
     expect((await jwksOf(t)).keys.map((key) => key.kid)).toEqual([newKid]);
+    await t
+      .api()
+      .get('/api/v1/me')
+      .auth(refreshed.body.token as string, { type: 'bearer' })
+      .expect(200);
+
+    // The next rotation deletes it; the key it retires now stays (public half) for its tokens.
+    const second = await rotateKeys();
+    expect(second).toContain(`retired: ${newKid}`);
+    expect(second).toContain(oldKid);
+    expect(await storedMaterial(oldKid)).toBeUndefined();
+    expect(await storedMaterial(newKid)).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    await t.app.get(SigningKeysService).reload();
     await t
       .api()
       .get('/api/v1/me')

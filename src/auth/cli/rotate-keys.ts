@@ -3,13 +3,15 @@ import { loadConfig } from '../../config/load-config';
 import { openDatabase } from '../../database/database-connection';
 import { TransactionHost } from '../../database/transaction-host';
 import { SigningKeysRepository } from '../signing-keys.repository';
-import { rotateStoredSigningKey } from '../signing-keys.service';
+import { keyRetentionMs, rotateStoredSigningKey } from '../signing-keys.service';
 
 /**
  * `npm run keys:rotate`: generates a new signing key in the database and retires the others.
  * New tokens are signed with it as soon as each replica re-reads its keys (within a minute, or at
  * once when it meets a token of the new key); retired keys stay published and accepted until
- * every token they signed has expired. Configured keys are rotated by configuration instead.
+ * every token they signed has expired. A retired key keeps only its public half (RS256, ES256), and
+ * keys retired longer ago than the longest token lifetime are deleted. Configured keys are
+ * rotated by configuration instead.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,9 +29,15 @@ async function main(): Promise<void> {
   const database = await openDatabase(config);
   try {
     const tx = new TransactionHost(database.dataSource, config);
-    const { kid, retired } = await rotateStoredSigningKey(tx, new SigningKeysRepository(tx), algorithm);
+    const { kid, retired, deleted } = await rotateStoredSigningKey(
+      tx,
+      new SigningKeysRepository(tx),
+      algorithm,
+      keyRetentionMs(config),
+    );
     process.stdout.write(`new ${algorithm} signing key: ${kid}\n`);
     process.stdout.write(retired.length ? `retired: ${retired.join(', ')}\n` : 'no key was live before\n');
+    if (deleted.length) process.stdout.write(`deleted (retired before every token they signed expired): ${deleted.join(', ')}\n`);
   } finally {
     await database.close();
   }
