@@ -35,7 +35,8 @@ type ChooseOrganization = (
 ) => OrganizationScope | null;
 
 type RotationOutcome =
-  { refused: AppError } | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null };
+  | { refused: AppError }
+  | { refused: null; user: User; organizations: OrganizationScope[]; current: OrganizationScope | null; sessionEnd: Date };
 
 /** last_used_at is kept to this resolution on access; refreshes always set it. */
 export const LAST_USED_RESOLUTION_SECONDS = 60;
@@ -202,14 +203,11 @@ export class AuthService {
   async login({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
     const sessionId = randomUUID();
     const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
-    const refresh = this.tokens.signRefreshToken(user.id, sessionId);
-    const access = this.tokens.signAccessToken({
-      userId: user.id,
-      sessionId,
-      email: user.email,
-      systemRole: user.role,
-      organization: current,
-    });
+    const refresh = this.tokens.signRefreshToken(user.id, sessionId, this.tokens.newSessionEnd());
+    const access = this.tokens.signAccessToken(
+      { userId: user.id, sessionId, email: user.email, systemRole: user.role, organization: current },
+      refresh.expiresAt,
+    );
     // Neither token leaves before the session is stored; a failed write discards both.
     const [, token] = await Promise.all([
       this.sessions.insert(
@@ -291,14 +289,16 @@ export class AuthService {
     chooseOrganization: ChooseOrganization,
     { remember = false } = {},
   ): Promise<IssuedSession> {
-    // Only its jti hash goes into the row.
-    const next = this.tokens.signRefreshToken(claims.sub, claims.sid);
+    // Only its jti hash goes into the row; the token is signed once the row says when the session
+    // ends (the sliding end, capped by the session's maximum lifetime).
+    const jti = randomUUID();
     const rotation: Rotation = {
       sessionId: claims.sid,
       userId: claims.sub,
       presentedHash: hashTokenId(claims.jti),
-      nextHash: next.jtiHash,
-      expiresAt: next.expiresAt,
+      nextHash: hashTokenId(jti),
+      expiresAt: this.tokens.slidingSessionEnd(),
+      maxLifetimeSeconds: this.config.sessionMaxLifetime,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip,
     };
@@ -308,14 +308,12 @@ export class AuthService {
     const outcome = remember ? await this.tx.run(work) : await work();
     // Thrown after the commit, so a revocation for reuse is kept.
     if (outcome.refused) throw outcome.refused;
-    const { user, organizations, current } = outcome;
-    const token = await this.tokens.signAccessToken({
-      userId: user.id,
-      sessionId: claims.sid,
-      email: user.email,
-      systemRole: user.role,
-      organization: current,
-    });
+    const { user, organizations, current, sessionEnd } = outcome;
+    const next = this.tokens.signRefreshToken(claims.sub, claims.sid, sessionEnd, jti);
+    const token = await this.tokens.signAccessToken(
+      { userId: user.id, sessionId: claims.sid, email: user.email, systemRole: user.role, organization: current },
+      sessionEnd,
+    );
     return { token, refreshToken: next.token, user, currentOrganization: current, organizations };
   }
 
@@ -336,7 +334,7 @@ export class AuthService {
       else await this.keepSessionOrganization(rotated.id, current?.id ?? null);
     }
     if (remember && current) await this.users.rememberOrganization(user.id, current.id);
-    return { refused: null, user, organizations, current };
+    return { refused: null, user, organizations, current, sessionEnd: rotated.expiresAt };
   }
 
   private async keepSessionOrganization(sessionId: string, organizationId: string | null): Promise<void> {

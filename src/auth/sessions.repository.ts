@@ -21,7 +21,10 @@ export interface Rotation {
   userId: string;
   presentedHash: string;
   nextHash: string;
+  /** The sliding end: now + REFRESH_TOKEN_TTL. */
   expiresAt: Date;
+  /** SESSION_MAX_LIFETIME: the end never passes the session's created_at + this. */
+  maxLifetimeSeconds: number;
   userAgent: string | null;
   ip: string | null;
 }
@@ -122,22 +125,26 @@ export class SessionsRepository {
    * The atomic step of a refresh: replaces the session's refresh token only if the presented one
    * is still the newest of the chain and the session is live. Concurrent callers with the same
    * token queue on the row lock; once the first commits, the others no longer match and get
-   * null, so a chain never forks. Expiry slides to the new refresh token's. The same statement
+   * null, so a chain never forks. Expiry slides to the new refresh token's, but never past the
+   * session's created_at + its maximum lifetime; the new end is returned. The same statement
    * reads the user's profile (ProfilesRepository's read model), which the new tokens carry: a
    * refresh is one round trip.
    */
   async rotateRefreshToken(
     rotation: Rotation,
-  ): Promise<{ id: string; organizationId: string | null; profile: ProfileView } | null> {
-    const rows = await this.tx.prepared<ProfileRow & { session_id: string; session_organization_id: string | null }>(
+  ): Promise<{ id: string; organizationId: string | null; expiresAt: Date; profile: ProfileView } | null> {
+    const rows = await this.tx.prepared<
+      ProfileRow & { session_id: string; session_organization_id: string | null; session_expires_at: Date }
+    >(
       'rotate_refresh_token',
       `WITH rotated AS (
          UPDATE sessions
             SET refresh_token_hash = $4, previous_refresh_token_hash = $3, rotated_at = now(), last_used_at = now(),
-                expires_at = $5, user_agent = $6, ip = $7
+                expires_at = LEAST($5::timestamptz, created_at + make_interval(secs => $8)), user_agent = $6, ip = $7
           WHERE id = $1 AND user_id = $2 AND refresh_token_hash = $3 AND revoked_at IS NULL AND expires_at > now()
-          RETURNING id, organization_id, user_id)
-       SELECT rotated.id AS session_id, rotated.organization_id AS session_organization_id, ${PROFILE_COLUMNS}
+          RETURNING id, organization_id, user_id, expires_at)
+       SELECT rotated.id AS session_id, rotated.organization_id AS session_organization_id,
+              rotated.expires_at AS session_expires_at, ${PROFILE_COLUMNS}
          FROM rotated JOIN users u ON u.id = rotated.user_id`,
       [
         rotation.sessionId,
@@ -147,10 +154,17 @@ export class SessionsRepository {
         rotation.expiresAt,
         rotation.userAgent,
         rotation.ip,
+        rotation.maxLifetimeSeconds,
       ],
     );
     const row = rows[0];
-    return row ? { id: row.session_id, organizationId: row.session_organization_id, profile: toProfile(row) } : null;
+    if (!row) return null;
+    return {
+      id: row.session_id,
+      organizationId: row.session_organization_id,
+      expiresAt: new Date(row.session_expires_at),
+      profile: toProfile(row),
+    };
   }
 
   async updateOrganization(id: string, organizationId: string | null): Promise<void> {

@@ -11,6 +11,12 @@ const SUBJECT: AccessTokenSubject = {
   organization: null,
 };
 
+// A session that ends long after the access token's 60 s.
+const SESSION_END = new Date(Date.now() + 86_400_000);
+
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, number>;
+
 function setUp() {
   const key = materialFor('RS256', generateMaterial('RS256'), null);
   let accepted: KeyMaterial | undefined = key;
@@ -30,7 +36,7 @@ describe('TokensService.verifyAccessToken', () => {
   it('accepts a token again while it is valid, and refuses it from its expiry on', async () => {
     const { tokens } = setUp();
     const start = Date.now();
-    const token = await tokens.signAccessToken(SUBJECT);
+    const token = await tokens.signAccessToken(SUBJECT, SESSION_END);
     expect((await tokens.verifyAccessToken(token))?.sub).toBe(SUBJECT.userId);
     jest.spyOn(Date, 'now').mockReturnValue(start + 30_000);
     expect((await tokens.verifyAccessToken(token))?.sid).toBe(SUBJECT.sessionId);
@@ -40,7 +46,7 @@ describe('TokensService.verifyAccessToken', () => {
 
   it('refuses a token it verified before once its key is no longer accepted', async () => {
     const { tokens, stopAccepting } = setUp();
-    const token = await tokens.signAccessToken(SUBJECT);
+    const token = await tokens.signAccessToken(SUBJECT, SESSION_END);
     expect(await tokens.verifyAccessToken(token)).toBeDefined();
     stopAccepting();
     expect(await tokens.verifyAccessToken(token)).toBeUndefined();
@@ -48,12 +54,23 @@ describe('TokensService.verifyAccessToken', () => {
 
   it('does not take a token with the same header and claims but another signature for one it verified', async () => {
     const { tokens } = setUp();
-    const token = await tokens.signAccessToken(SUBJECT);
+    const token = await tokens.signAccessToken(SUBJECT, SESSION_END);
     expect(await tokens.verifyAccessToken(token)).toBeDefined();
     const [header, claims, signature] = token.split('.');
     const tampered = Buffer.from(signature, 'base64url');
     tampered[0] ^= 1;
     expect(await tokens.verifyAccessToken(`${header}.${claims}.${tampered.toString('base64url')}`)).toBeUndefined();
     expect(await tokens.verifyAccessToken(token)).toBeDefined();
+  });
+});
+
+describe('TokensService.signAccessToken', () => {
+  it('signs for ACCESS_TOKEN_TTL, but never past the end of its session', async () => {
+    const { tokens } = setUp();
+    const long = claimsOf(await tokens.signAccessToken(SUBJECT, SESSION_END));
+    expect(long.exp - long.iat).toBe(60);
+    const short = claimsOf(await tokens.signAccessToken(SUBJECT, new Date(Date.now() + 20_000)));
+    expect(short.exp - short.iat).toBeGreaterThanOrEqual(19);
+    expect(short.exp - short.iat).toBeLessThanOrEqual(20);
   });
 });

@@ -68,7 +68,11 @@ export class TokensService {
     private readonly keys: SigningKeysService,
   ) {}
 
-  signAccessToken(subject: AccessTokenSubject): Promise<string> {
+  /**
+   * An access token for the subject's session; it never outlives the session (`sessionEnd`), as
+   * Keycloak caps access tokens at the session's maximum.
+   */
+  signAccessToken(subject: AccessTokenSubject, sessionEnd: Date): Promise<string> {
     const { organization } = subject;
     return this.sign(
       {
@@ -84,9 +88,19 @@ export class TokensService {
         org_role: organization?.role ?? null,
         permissions: organization?.permissions ?? [],
       },
-      this.config.accessTokenTtl,
+      Math.max(1, Math.min(this.config.accessTokenTtl, Math.floor((sessionEnd.getTime() - Date.now()) / 1000))),
       this.keys.signingKey,
     );
+  }
+
+  /** When a session opened now ends unless it is refreshed: REFRESH_TOKEN_TTL, within SESSION_MAX_LIFETIME. */
+  newSessionEnd(): Date {
+    return new Date(Date.now() + Math.min(this.config.refreshTokenTtl, this.config.sessionMaxLifetime) * 1000);
+  }
+
+  /** The end a refresh asks for; the rotation caps it at the session's created_at + SESSION_MAX_LIFETIME. */
+  slidingSessionEnd(): Date {
+    return new Date(Date.now() + this.config.refreshTokenTtl * 1000);
   }
 
   /**
@@ -94,15 +108,21 @@ export class TokensService {
    * same): only this service ever reads a refresh token, so it needs no public key, and an HMAC
    * costs microseconds where the RSA signature it replaces cost a millisecond of CPU per refresh.
    */
-  signRefreshToken(userId: string, sessionId: string): IssuedRefreshToken {
-    const jti = randomUUID();
+  signRefreshToken(userId: string, sessionId: string, expiresAt: Date, jti: string = randomUUID()): IssuedRefreshToken {
     const { kid, secret } = this.keys.refreshTokenKey;
     const input = signingInput(
       { alg: 'HS256', typ: 'JWT', kid },
-      this.claims({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, this.config.refreshTokenTtl),
+      {
+        sub: userId,
+        sid: sessionId,
+        jti,
+        typ: 'refresh',
+        iat: Math.floor(Date.now() / 1000),
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      },
     );
     const token = `${input}.${hmacSha256(secret, input).toString('base64url')}`;
-    return { token, jtiHash: hashTokenId(jti), expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000) };
+    return { token, jtiHash: hashTokenId(jti), expiresAt };
   }
 
   /**

@@ -29,6 +29,8 @@ export interface AppConfig {
   bcryptCost: number;
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /** Absolute lifetime of a session: refreshes slide its expiry, never past created_at + this. */
+  sessionMaxLifetime: number;
   jwt: {
     algorithm: JwtAlgorithm;
     privateKey: string | undefined;

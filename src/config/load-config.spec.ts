@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       bcryptCost: 12,
       accessTokenTtl: 3600,
       refreshTokenTtl: 30 * 86400,
+      sessionMaxLifetime: 90 * 86400,
       jwt: { algorithm: 'RS256', privateKey: undefined, secret: undefined, issuer: 'identity-service' },
       loginHideUnknownAccounts: false,
       refreshReuseGraceSeconds: 0,
@@ -50,9 +51,10 @@ describe('loadConfig', () => {
   });
 
   it('reads durations in seconds or with a unit', () => {
-    expect(loadConfig({ ACCESS_TOKEN_TTL: '15m', REFRESH_TOKEN_TTL: '7d' })).toMatchObject({
+    expect(loadConfig({ ACCESS_TOKEN_TTL: '15m', REFRESH_TOKEN_TTL: '7d', SESSION_MAX_LIFETIME: '30d' })).toMatchObject({
       accessTokenTtl: 900,
       refreshTokenTtl: 604800,
+      sessionMaxLifetime: 30 * 86400,
     });
   });
 

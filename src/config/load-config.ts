@@ -135,6 +135,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bcryptCost: integer('BCRYPT_COST', 12, 4, 15),
     accessTokenTtl: duration('ACCESS_TOKEN_TTL', 3600),
     refreshTokenTtl: duration('REFRESH_TOKEN_TTL', 30 * 86400),
+    sessionMaxLifetime: duration('SESSION_MAX_LIFETIME', 90 * 86400),
     jwt: { algorithm, privateKey, secret, issuer: read('JWT_ISSUER') ?? 'identity-service', previousPublicKeys },
     loginHideUnknownAccounts: boolean('LOGIN_HIDE_UNKNOWN_ACCOUNTS', false),
     refreshReuseGraceSeconds: integer('REFRESH_REUSE_GRACE_SECONDS', 0, 0, 300),

@@ -218,3 +218,68 @@ describe('POST /api/v1/refresh-token with REFRESH_REUSE_GRACE_SECONDS=60', () =>
     await refresh(winners[0].refresh_token).expect(200);
   });
 });
+
+describe('a session ends at SESSION_MAX_LIFETIME however often it is refreshed', () => {
+  let t: TestApp;
+  const { refresh, me, sessionRow } = helpers(() => t);
+  // Refresh tokens for 30 minutes, sessions for at most an hour.
+  const REFRESH_TTL = 1800;
+  const MAX = 3600;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { REFRESH_TOKEN_TTL: '30m', SESSION_MAX_LIFETIME: '1h' } });
+  }, BOOT_TIMEOUT);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const sessionTimes = async (token: string) => {
+    const [row] = await t.dataSource.query<{ created_at: Date; expires_at: Date }[]>(
+      'SELECT created_at, expires_at FROM sessions WHERE id = $1',
+      [claimsOf(token).sid],
+    );
+    return { created: new Date(row.created_at).getTime() / 1000, expires: new Date(row.expires_at).getTime() / 1000 };
+  };
+  const age = (token: string, seconds: number) =>
+    t.dataSource.query(`UPDATE sessions SET created_at = created_at - make_interval(secs => $2) WHERE id = $1`, [
+      claimsOf(token).sid,
+      seconds,
+    ]);
+
+  it('slides the end by REFRESH_TOKEN_TTL while the maximum is far, then stops at created_at + SESSION_MAX_LIFETIME', async () => {
+    const login = await loginAs(t.api, await registerUser(t.api));
+    const first = claimsOf(login.refresh_token) as { iat: number; exp: number };
+    expect(first.exp - first.iat).toBe(REFRESH_TTL);
+
+    // 40 minutes in: a refresh would slide to 70 minutes, past the hour, so the end is the hour.
+    await age(login.token, 2400);
+    const capped = await refresh(login.refresh_token).expect(200);
+    const { created, expires } = await sessionTimes(login.token);
+    expect(Math.abs(expires - (created + MAX))).toBeLessThan(1);
+    const refreshClaims = claimsOf(capped.body.refresh_token as string) as { exp: number };
+    expect(Math.abs(refreshClaims.exp - (created + MAX))).toBeLessThanOrEqual(1);
+    // The access token does not outlive the session either (20 minutes left, not an hour).
+    const access = claimsOf(capped.body.token as string) as { iat: number; exp: number };
+    expect(access.exp - access.iat).toBeLessThanOrEqual(1201);
+    expect(access.exp - access.iat).toBeGreaterThan(1100);
+    const listed = await t
+      .api()
+      .get('/api/v1/me/sessions')
+      .auth(capped.body.token as string, { type: 'bearer' })
+      .expect(200);
+    expect(Math.abs(new Date(listed.body.sessions[0].expires_at as string).getTime() / 1000 - (created + MAX))).toBeLessThan(1);
+  });
+
+  it('refuses the refresh once the maximum has passed, with 401 unauthorized and without calling it reuse', async () => {
+    const login = await loginAs(t.api, await registerUser(t.api));
+    // What an hour and a bit of refreshing leaves: created over an hour ago, ended at its maximum.
+    await t.dataSource.query(
+      `UPDATE sessions SET created_at = now() - interval '61 minutes', expires_at = now() - interval '1 minute' WHERE id = $1`,
+      [claimsOf(login.token).sid],
+    );
+    const response = await refresh(login.refresh_token).expect(401);
+    expect(response.body.code).toBe('unauthorized');
+    expect((await sessionRow(login.token)).revoked_at).toBeNull();
+    await me(login.token).expect(401);
+  });
+});
