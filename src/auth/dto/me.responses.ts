@@ -39,7 +39,11 @@ export class SessionResponseItem {
   })
   last_used_at!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'The session ends here unless refreshed (sliding, REFRESH_TOKEN_TTL).' })
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'The session ends here unless refreshed (sliding by REFRESH_TOKEN_TTL, never past SESSION_MAX_LIFETIME after sign-in).',
+  })
   expires_at!: string;
 
   @ApiProperty({ type: String, nullable: true, description: 'User-Agent of the last sign-in or refresh.' })

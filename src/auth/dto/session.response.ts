@@ -9,13 +9,14 @@ export class RegisterResponse {
 
 export class SessionResponse {
   @ApiProperty({
-    description: 'JWT access token scoped to the current organization membership. Expires after 1 hour (ACCESS_TOKEN_TTL).',
+    description:
+      'JWT access token scoped to the current organization membership. Expires after 1 hour (ACCESS_TOKEN_TTL), or when its session ends if that is sooner.',
   })
   token!: string;
 
   @ApiProperty({
     description:
-      'JWT refresh token (HS256, signed with a key only this service holds: it does not verify against the JWKS). Expires after 30 days (REFRESH_TOKEN_TTL). Single use: every refresh rotates it.',
+      'JWT refresh token (HS256, signed with a key only this service holds: it does not verify against the JWKS). Expires after 30 days (REFRESH_TOKEN_TTL), and never later than 90 days after sign-in (SESSION_MAX_LIFETIME). Single use: every refresh rotates it.',
   })
   refresh_token!: string;
 

@@ -877,9 +877,9 @@ export interface components {
             password: string;
         };
         SessionResponse: {
-            /** @description JWT access token scoped to the current organization membership. Expires after 1 hour (ACCESS_TOKEN_TTL). */
+            /** @description JWT access token scoped to the current organization membership. Expires after 1 hour (ACCESS_TOKEN_TTL), or when its session ends if that is sooner. */
             token: string;
-            /** @description JWT refresh token (HS256, signed with a key only this service holds: it does not verify against the JWKS). Expires after 30 days (REFRESH_TOKEN_TTL). Single use: every refresh rotates it. */
+            /** @description JWT refresh token (HS256, signed with a key only this service holds: it does not verify against the JWKS). Expires after 30 days (REFRESH_TOKEN_TTL), and never later than 90 days after sign-in (SESSION_MAX_LIFETIME). Single use: every refresh rotates it. */
             refresh_token: string;
             /** @description The authenticated user. */
             user: components["schemas"]["UserResponse"];
@@ -972,7 +972,7 @@ export interface components {
             last_used_at: string;
             /**
              * Format: date-time
-             * @description The session ends here unless refreshed (sliding, REFRESH_TOKEN_TTL).
+             * @description The session ends here unless refreshed (sliding by REFRESH_TOKEN_TTL, never past SESSION_MAX_LIFETIME after sign-in).
              */
             expires_at: string;
             /** @description User-Agent of the last sign-in or refresh. */
