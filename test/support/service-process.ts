@@ -35,14 +35,25 @@ export function startService(env: Record<string, string>): ServiceProcess {
   return { child, output: () => output, exited };
 }
 
+/**
+ * A port that is free now, for a process the test starts later (or a server that must be down
+ * first). Chosen below Linux's ephemeral range (32768–60999): the kernel hands those out to every
+ * listen(0) and outgoing connection in the meantime (supertest listens on one per request), so
+ * a port from there could be taken before the test binds it.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    server.close();
+    await once(server, 'close');
+    return port;
+  }
 }
 
 /** Polls until the URL answers 200, the process exits, or the deadline passes. */
