@@ -203,10 +203,13 @@ export class AuthService {
   async login({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
     const sessionId = randomUUID();
     const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
-    const refresh = this.tokens.signRefreshToken(user.id, sessionId, this.tokens.newSessionEnd());
+    // A new session ends after REFRESH_TOKEN_TTL unless refreshed, and never after SESSION_MAX_LIFETIME.
+    const { refreshTokenTtl, sessionMaxLifetime } = this.config;
+    const sessionEnd = new Date(Date.now() + Math.min(refreshTokenTtl, sessionMaxLifetime) * 1000);
+    const refresh = this.tokens.signRefreshToken(user.id, sessionId, sessionEnd);
     const access = this.tokens.signAccessToken(
       { userId: user.id, sessionId, email: user.email, systemRole: user.role, organization: current },
-      refresh.expiresAt,
+      sessionEnd,
     );
     // Neither token leaves before the session is stored; a failed write discards both.
     const [, token] = await Promise.all([
@@ -218,7 +221,7 @@ export class AuthService {
           refreshTokenHash: refresh.jtiHash,
           userAgent: client.userAgent?.slice(0, 512) ?? null,
           ip: client.ip,
-          expiresAt: refresh.expiresAt,
+          expiresAt: sessionEnd,
         },
         this.audit.entry({ type: 'login.succeeded', actorUserId: user.id, organizationId: current?.id, targetId: sessionId }),
       ),
@@ -297,7 +300,7 @@ export class AuthService {
       userId: claims.sub,
       presentedHash: hashTokenId(claims.jti),
       nextHash: hashTokenId(jti),
-      expiresAt: this.tokens.slidingSessionEnd(),
+      expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000),
       maxLifetimeSeconds: this.config.sessionMaxLifetime,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip,

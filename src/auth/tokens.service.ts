@@ -43,7 +43,6 @@ export interface IssuedRefreshToken {
   token: string;
   /** What the database keeps instead of the token: the SHA-256 of its jti. */
   jtiHash: string;
-  expiresAt: Date;
 }
 
 /**
@@ -88,19 +87,9 @@ export class TokensService {
         org_role: organization?.role ?? null,
         permissions: organization?.permissions ?? [],
       },
-      Math.max(1, Math.min(this.config.accessTokenTtl, Math.floor((sessionEnd.getTime() - Date.now()) / 1000))),
+      Math.min(Date.now() + this.config.accessTokenTtl * 1000, sessionEnd.getTime()),
       this.keys.signingKey,
     );
-  }
-
-  /** When a session opened now ends unless it is refreshed: REFRESH_TOKEN_TTL, within SESSION_MAX_LIFETIME. */
-  newSessionEnd(): Date {
-    return new Date(Date.now() + Math.min(this.config.refreshTokenTtl, this.config.sessionMaxLifetime) * 1000);
-  }
-
-  /** The end a refresh asks for; the rotation caps it at the session's created_at + SESSION_MAX_LIFETIME. */
-  slidingSessionEnd(): Date {
-    return new Date(Date.now() + this.config.refreshTokenTtl * 1000);
   }
 
   /**
@@ -112,17 +101,10 @@ export class TokensService {
     const { kid, secret } = this.keys.refreshTokenKey;
     const input = signingInput(
       { alg: 'HS256', typ: 'JWT', kid },
-      {
-        sub: userId,
-        sid: sessionId,
-        jti,
-        typ: 'refresh',
-        iat: Math.floor(Date.now() / 1000),
-        exp: Math.floor(expiresAt.getTime() / 1000),
-      },
+      this.claims({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, expiresAt.getTime()),
     );
     const token = `${input}.${hmacSha256(secret, input).toString('base64url')}`;
-    return { token, jtiHash: hashTokenId(jti), expiresAt };
+    return { token, jtiHash: hashTokenId(jti) };
   }
 
   /**
@@ -197,9 +179,9 @@ export class TokensService {
    * single cost of a refresh and held up every other request meanwhile. Verification stays with
    * @nestjs/jwt.
    */
-  private async sign(payload: Record<string, unknown>, ttlSeconds: number, key: KeyMaterial): Promise<string> {
+  private async sign(payload: Record<string, unknown>, expiresAtMs: number, key: KeyMaterial): Promise<string> {
     const signingKey = key.signingKey as KeyObject;
-    const input = signingInput({ alg: key.algorithm, typ: 'JWT', kid: key.kid }, this.claims(payload, ttlSeconds));
+    const input = signingInput({ alg: key.algorithm, typ: 'JWT', kid: key.kid }, this.claims(payload, expiresAtMs));
     const signature =
       key.algorithm === 'HS256'
         ? hmacSha256(signingKey, input)
@@ -212,9 +194,10 @@ export class TokensService {
     return `${input}.${signature.toString('base64url')}`;
   }
 
-  private claims(payload: Record<string, unknown>, ttlSeconds: number): Record<string, unknown> {
+  /** The payload with iat (now) and exp, both in whole seconds; exp is at least a second after iat. */
+  private claims(payload: Record<string, unknown>, expiresAtMs: number): Record<string, unknown> {
     const now = Math.floor(Date.now() / 1000);
-    return { ...payload, iat: now, exp: now + ttlSeconds };
+    return { ...payload, iat: now, exp: Math.max(now + 1, Math.floor(expiresAtMs / 1000)) };
   }
 }
 

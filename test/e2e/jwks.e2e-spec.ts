@@ -56,6 +56,46 @@ describe('GET /.well-known/jwks.json', () => {
     const remote = createRemoteJWKSet(new URL(`${t.url}/.well-known/jwks.json`));
     await expect(jwtVerify(login.token, remote, { issuer: 'identity-service' })).resolves.toBeDefined();
   });
+
+  describe("refresh tokens: HS256 with the service's own key, never published", () => {
+    it('signs refresh tokens with a key the JWKS does not publish, so no other service can verify one', async () => {
+      const session = await loginAs(t.api, await registerUser(t.api));
+      const refreshKey = await storedRefreshTokenKey(t);
+      expect(decodeProtectedHeader(session.refresh_token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: refreshKey.kid });
+      const jwks = await jwksOf(t);
+      expect(jwks.keys.map((key) => key.kid)).not.toContain(refreshKey.kid);
+      await expect(jwtVerify(session.refresh_token, createLocalJWKSet(jwks))).rejects.toThrow();
+      await expect(jwtVerify(session.refresh_token, refreshKey.key, { algorithms: ['HS256'] })).resolves.toBeDefined();
+    });
+
+    it('refuses a refresh token whose HMAC was made with another secret', async () => {
+      const session = await loginAs(t.api, await registerUser(t.api));
+      const { kid } = await storedRefreshTokenKey(t);
+      const forged = await signClaims(claimsOf(session.refresh_token), new Uint8Array(randomBytes(48)), kid, 'HS256');
+      const response = await t.api().post('/api/v1/refresh-token').send({ refresh_token: forged }).expect(401);
+      expect(response.body.code).toBe('unauthorized');
+      await t.api().post('/api/v1/refresh-token').send({ refresh_token: session.refresh_token }).expect(200);
+    });
+
+    it('never accepts the refresh-token key for an access token', async () => {
+      const session = await loginAs(t.api, await registerUser(t.api));
+      const { kid, key } = await storedRefreshTokenKey(t);
+      const forged = await signClaims(claimsOf(session.token), key, kid, 'HS256');
+      const response = await t.api().get('/api/v1/me').auth(forged, { type: 'bearer' }).expect(401);
+      expect(response.body.code).toBe('unauthorized');
+    });
+
+    it('still rotates a refresh token signed with the RS256 signing key (issued by an earlier version)', async () => {
+      const session = await loginAs(t.api, await registerUser(t.api));
+      const { kid, key } = await storedPrivateKey(t);
+      const earlier = await signClaims(claimsOf(session.refresh_token), key, kid);
+      const response = await t.api().post('/api/v1/refresh-token').send({ refresh_token: earlier }).expect(200);
+      expect(decodeProtectedHeader(response.body.refresh_token as string).alg).toBe('HS256');
+      // It was the live token of its session: the one the login answered is now spent.
+      const reused = await t.api().post('/api/v1/refresh-token').send({ refresh_token: session.refresh_token }).expect(401);
+      expect(reused.body.code).toBe('refresh_token_reused');
+    });
+  });
 });
 
 describe('OpenAPI document of the token lifecycle routes', () => {
@@ -192,55 +232,6 @@ describe('key rotation by `npm run keys:rotate`', () => {
       .get('/api/v1/me')
       .auth(refreshed.body.token as string, { type: 'bearer' })
       .expect(200);
-  });
-});
-
-describe("refresh tokens: HS256 with the service's own key, never published", () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it('signs refresh tokens with a key the JWKS does not publish, so no other service can verify one', async () => {
-    const session = await loginAs(t.api, await registerUser(t.api));
-    const refreshKey = await storedRefreshTokenKey(t);
-    expect(decodeProtectedHeader(session.refresh_token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: refreshKey.kid });
-    const jwks = await jwksOf(t);
-    expect(jwks.keys.map((key) => key.kid)).not.toContain(refreshKey.kid);
-    await expect(jwtVerify(session.refresh_token, createLocalJWKSet(jwks))).rejects.toThrow();
-    await expect(jwtVerify(session.refresh_token, refreshKey.key, { algorithms: ['HS256'] })).resolves.toBeDefined();
-  });
-
-  it('refuses a refresh token whose HMAC was made with another secret', async () => {
-    const session = await loginAs(t.api, await registerUser(t.api));
-    const { kid } = await storedRefreshTokenKey(t);
-    const forged = await signClaims(claimsOf(session.refresh_token), new Uint8Array(randomBytes(48)), kid, 'HS256');
-    const response = await t.api().post('/api/v1/refresh-token').send({ refresh_token: forged }).expect(401);
-    expect(response.body.code).toBe('unauthorized');
-    await t.api().post('/api/v1/refresh-token').send({ refresh_token: session.refresh_token }).expect(200);
-  });
-
-  it('never accepts the refresh-token key for an access token', async () => {
-    const session = await loginAs(t.api, await registerUser(t.api));
-    const { kid, key } = await storedRefreshTokenKey(t);
-    const forged = await signClaims(claimsOf(session.token), key, kid, 'HS256');
-    const response = await t.api().get('/api/v1/me').auth(forged, { type: 'bearer' }).expect(401);
-    expect(response.body.code).toBe('unauthorized');
-  });
-
-  it('still rotates a refresh token signed with the RS256 signing key (issued by an earlier version)', async () => {
-    const session = await loginAs(t.api, await registerUser(t.api));
-    const { kid, key } = await storedPrivateKey(t);
-    const earlier = await signClaims(claimsOf(session.refresh_token), key, kid);
-    const response = await t.api().post('/api/v1/refresh-token').send({ refresh_token: earlier }).expect(200);
-    expect(decodeProtectedHeader(response.body.refresh_token as string).alg).toBe('HS256');
-    // It was the live token of its session: the one the login answered is now spent.
-    const reused = await t.api().post('/api/v1/refresh-token').send({ refresh_token: session.refresh_token }).expect(401);
-    expect(reused.body.code).toBe('refresh_token_reused');
   });
 });
 
