@@ -7,8 +7,9 @@
  * registers and signs in BENCH_USERS users, runs BENCH_CHAINS parallel rotation chains (each
  * presents only its newest refresh token) and GET /me at a few concurrencies, BENCH_SECONDS per
  * level. Client: one loop per connection, each on its own keep-alive socket, with the lean client
- * of bench-support (BENCH_CLIENT=node: node:http with a keep-alive agent, which costs the shared
- * cores about 25 % more CPU per request; setup always uses node:http). BENCH_LOG_LEVEL=silent
+ * of bench-support (BENCH_CLIENT=node: node:http with a keep-alive agent, whose CPU per request,
+ * taken from the cores the service runs on, is about that of GET /me itself; setup always uses
+ * node:http). BENCH_LOG_LEVEL=silent
  * measures without request logging. BENCH_REPLICAS=2 runs two replicas of the service on the same
  * database (one Node.js process per core, as a deployment scales out) and spreads the loops over
  * them; each loop keeps to one replica.

@@ -86,10 +86,6 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return algorithm === 'HS256' ? secret : privateKey;
   }
 
-  private get retentionMs(): number {
-    return keyRetentionMs(this.config);
-  }
-
   async onModuleInit(): Promise<void> {
     const { algorithm, previousPublicKeys } = this.config.jwt;
     this.refresh = await this.loadOrGenerateRefreshTokenKey();
@@ -126,7 +122,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   /** The key that may verify a token with this kid, or undefined (unknown, or retired too long ago). */
   verificationKey(kid: string): KeyMaterial | undefined {
     const key = this.verification.get(kid);
-    if (!key || (key.retiredAt !== null && key.retiredAt.getTime() + this.retentionMs <= Date.now())) return undefined;
+    if (!key || (key.retiredAt !== null && key.retiredAt.getTime() + keyRetentionMs(this.config) <= Date.now())) return undefined;
     return key;
   }
 
@@ -210,7 +206,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   /** The live key first, then retired keys whose tokens may still be valid; reuses parsed keys. */
   private usable(stored: StoredSigningKey[]): KeyMaterial[] {
-    const horizon = Date.now() - this.retentionMs;
+    const horizon = Date.now() - keyRetentionMs(this.config);
     return stored
       .filter((key) => key.retiredAt === null || key.retiredAt.getTime() > horizon)
       .sort(activeFirst)
