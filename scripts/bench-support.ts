@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { RATE_LIMITED_ACTIONS } from '../src/config/app-config';
+import { RATE_LIMITED_ACTIONS } from '../src/config/rate-limit.settings';
 
 // Benchmarks send everything from 127.0.0.1: per-IP limits would measure the limiter, not the service.
 const UNLIMITED = Object.fromEntries(

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createApplication } from '../src/bootstrap';
 import { createLogger } from '../src/common/logging/logger';
 import { buildOpenApiDocument } from '../src/configure-app';
-import { loadConfig } from '../src/config/load-config';
+import { loadSettings } from '../src/config/settings';
 import { generateTypes, GENERATED_TYPES_PATH } from '../test/support/openapi-types';
 
 /**
@@ -11,8 +11,8 @@ import { generateTypes, GENERATED_TYPES_PATH } from '../test/support/openapi-typ
  * embedded database) and writes the openapi-typescript types the generated-client test uses.
  */
 async function main(): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '', LOG_LEVEL: 'silent', BCRYPT_COST: '4' });
-  const running = await createApplication(config, createLogger(config.logLevel));
+  const settings = loadSettings({ NODE_ENV: 'test', DATA_DIR: '', LOG_LEVEL: 'silent', BCRYPT_COST: '4' });
+  const running = await createApplication(settings, createLogger(settings.server.logLevel));
   try {
     writeFileSync(GENERATED_TYPES_PATH, await generateTypes(buildOpenApiDocument(running.app)));
     process.stdout.write(`wrote ${GENERATED_TYPES_PATH}\n`);

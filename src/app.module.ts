@@ -2,42 +2,49 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { AccountModule } from './account/account.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { RequestValidationPipe } from './common/http/validation';
 import { LoggerModule } from './common/logging/logger.module';
-import { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
+import { Settings } from './config/settings';
+import { SettingsModule } from './config/settings.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
 export interface AppDependencies {
-  config: AppConfig;
+  settings: Settings;
   dataSource: DataSource;
   logger: Logger;
 }
 
+/** The composition root: settings, database and logger from bootstrap, then every feature. */
 @Module({})
 export class AppModule {
-  static forRoot({ config, dataSource, logger }: AppDependencies): DynamicModule {
+  static forRoot({ settings, dataSource, logger }: AppDependencies): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        SettingsModule.forRoot(settings),
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(dataSource),
         MetricsModule,
         AuditModule,
         HealthModule,
+        MailModule,
         UsersModule,
         OrganizationsModule,
-        MailModule,
+        TokensModule,
+        SessionsModule,
         AuthModule,
+        AccountModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

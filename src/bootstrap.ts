@@ -4,7 +4,7 @@ import { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './common/logging/logger';
 import { configureApp, createHttpAdapter } from './configure-app';
-import { AppConfig } from './config/app-config';
+import { Settings } from './config/settings';
 import { openDatabase } from './database/database-connection';
 import { runMigrations } from './database/run-migrations';
 
@@ -15,19 +15,19 @@ export interface RunningApp {
 }
 
 /** Opens the database, migrates it when asked, and builds the configured app (not yet listening). */
-export async function createApplication(config: AppConfig, logger: Logger): Promise<RunningApp> {
-  const database = await openDatabase(config);
+export async function createApplication(settings: Settings, logger: Logger): Promise<RunningApp> {
+  const database = await openDatabase(settings.database);
   try {
-    if (config.dbMigrate) {
+    if (settings.database.migrate) {
       const applied = await runMigrations(database.dataSource);
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     }
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, dataSource: database.dataSource, logger }),
-      createHttpAdapter(config),
+      AppModule.forRoot({ settings, dataSource: database.dataSource, logger }),
+      createHttpAdapter(settings.server),
       { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
     );
-    configureApp(app, config, logger);
+    configureApp(app, settings.server, logger);
     await app.init();
     return {
       app,

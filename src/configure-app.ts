@@ -9,7 +9,7 @@ import { Logger } from 'pino';
 import { AppError } from './common/errors/app-error';
 import { renderError } from './common/errors/render-error';
 import { requestContext } from './common/logging/request-context';
-import { AppConfig } from './config/app-config';
+import { ServerSettings } from './config/server.settings';
 import { MetricsService } from './metrics/metrics.service';
 
 declare module 'fastify' {
@@ -24,11 +24,10 @@ const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * The HTTP platform: Fastify. On Express the framework alone took most of a request's CPU on a
- * 2-core machine (an empty Nest route: about 2,600 answers per second on Express, 11,400 on
- * Fastify; see the README), and every answer of this service is small.
+ * The HTTP platform: Fastify, because on Express the framework alone took most of a small
+ * request's CPU (docs/decisions.md).
  */
-export function createHttpAdapter(config: AppConfig): FastifyAdapter {
+export function createHttpAdapter(config: ServerSettings): FastifyAdapter {
   const trust = config.trustProxy;
   return new FastifyAdapter({
     // A number trusts that many hops from this service (Express's meaning too).
@@ -46,13 +45,13 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /** Everything that must be done on the app instance; shared by main.ts and the e2e tests. */
-export function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
+export function configureApp(app: NestFastifyApplication, config: ServerSettings, logger: Logger): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   installJsonOnlyParsers(fastify);
   const securityHeaders = helmetHeaders();
   const metrics = app.get(MetricsService);
   // The request line carries only method, URL, status and time, never a credential: it skips the
-  // redaction pass (about 35 µs of a ~1 ms request here) that every other line goes through.
+  // redaction pass that every other line goes through.
   const requestLog = logger.child({}, { redact: [] });
 
   fastify.decorateRequest('deadline', null);

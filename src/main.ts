@@ -1,8 +1,9 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { createApplication } from './bootstrap';
 import { createLogger } from './common/logging/logger';
-import { ConfigValidationError, loadConfig } from './config/load-config';
+import { InvalidSettingsError, loadSettings, Settings } from './config/settings';
 
 // Asynchronous stdout: lines written while a write is pending go out together in one syscall
 // instead of one blocking write per line. Flushed before every exit.
@@ -17,21 +18,24 @@ const exit = (code: number): never => {
 };
 
 async function main(): Promise<void> {
-  let config;
+  // A .env file in the working directory fills in what the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let settings: Settings;
   try {
-    config = loadConfig();
+    settings = loadSettings();
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
+    if (error instanceof InvalidSettingsError) {
       process.stderr.write(`${error.message}\n`);
       exit(1);
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, destination);
-  const running = await createApplication(config, logger);
-  await running.app.listen(config.port, config.host);
+  const { server } = settings;
+  const logger = createLogger(server.logLevel, destination);
+  const running = await createApplication(settings, logger);
+  await running.app.listen(server.port, server.host);
   logger.info(
-    { port: config.port, host: config.host, database: config.databaseUrl ? 'postgres' : 'embedded' },
+    { port: server.port, host: server.host, database: settings.database.url ? 'postgres' : 'embedded' },
     'identity service listening',
   );
 

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
-import { AuthService } from './auth.service';
-import { ProfileView } from './profiles.repository';
+import type { ProfileView } from '../organizations/organization-scopes.read-model';
+import { CredentialsService } from './credentials.service';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {
-  constructor(private readonly auth: AuthService) {
+  constructor(private readonly credentials: CredentialsService) {
     super({ usernameField: 'username', passwordField: 'password', session: false });
   }
 
-  /** What passport puts on the request: the account and its organizations (see AuthService.login). */
+  /** What passport puts on the request: the account and its organizations (see LoginController). */
   validate(username: string, password: string): Promise<ProfileView> {
-    return this.auth.validateCredentials(username, password);
+    return this.credentials.validateCredentials(username, password);
   }
 }

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 
 export interface DataSourceSettings {
   url: string;
@@ -12,7 +11,8 @@ export function buildDataSourceOptions({ url, poolSize }: DataSourceSettings): D
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    // Each feature keeps its entities beside it; no list here knows them all.
+    entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, 'migrations', '*.{ts,js}')],
     migrationsTableName: 'schema_migrations',
     synchronize: false,

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
+import { DatabaseSettings } from '../config/database.settings';
 import { createDataSource } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
@@ -15,12 +15,12 @@ export interface DatabaseConnection {
  * connection makes that order explicit on our side.
  */
 export async function openDatabase(
-  config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'dbPoolSize'>,
+  settings: Pick<DatabaseSettings, 'url' | 'dataDir' | 'poolSize'>,
 ): Promise<DatabaseConnection> {
-  const embedded = config.databaseUrl === undefined ? await startEmbeddedPostgres(config.dataDir) : undefined;
+  const embedded = settings.url === undefined ? await startEmbeddedPostgres(settings.dataDir) : undefined;
   const dataSource = createDataSource({
-    url: embedded?.url ?? (config.databaseUrl as string),
-    poolSize: embedded ? 1 : config.dbPoolSize,
+    url: embedded?.url ?? (settings.url as string),
+    poolSize: embedded ? 1 : settings.poolSize,
   });
   try {
     await dataSource.initialize();

@@ -1,10 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { DatabaseSettings } from '../config/database.settings';
 
 /**
  * Gives repositories the entity manager of the transaction the current use case opened, without
@@ -22,9 +21,9 @@ export class TransactionHost {
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
+    settings: DatabaseSettings,
   ) {
-    this.namedStatements = config.databaseUrl !== undefined && config.dbPreparedStatements;
+    this.namedStatements = settings.url !== undefined && settings.preparedStatements;
   }
 
   get manager(): EntityManager {

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { Injectable } from '@nestjs/common';
+import { RateLimitSettings } from '../config/rate-limit.settings';
 import { MetricsService } from '../metrics/metrics.service';
-import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { RateLimitStore } from '../rate-limit/rate-limit-store';
 import { HealthRepository } from './health.repository';
 
 const PROBE_TIMEOUT_MS = 2000;
@@ -10,9 +9,9 @@ const PROBE_TIMEOUT_MS = 2000;
 @Injectable()
 export class HealthService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rateLimits: RateLimitSettings,
     private readonly repository: HealthRepository,
-    private readonly limits: RateLimitService,
+    private readonly limits: RateLimitStore,
     metrics: MetricsService,
   ) {
     metrics.gauge('identity_db_pool_connections', 'Database pool connections by state', ['state'], (set) => {
@@ -26,12 +25,15 @@ export class HealthService {
 
   /** Whether the shared rate-limit store (Redis) answers; limits fail open while it does not. */
   redisReachable(): Promise<boolean> {
-    return withTimeout(this.limits.storeReachable(), PROBE_TIMEOUT_MS);
+    return withTimeout(this.limits.reachable(), PROBE_TIMEOUT_MS);
   }
 
   /** True when the database answers within the probe timeout. */
   async readiness(): Promise<{ status: 'ok' | 'error'; db: 'connected' | 'unavailable'; redis?: 'connected' | 'unavailable' }> {
-    const [db, redis] = await Promise.all([this.databaseReachable(), this.config.redisUrl ? this.redisReachable() : undefined]);
+    const [db, redis] = await Promise.all([
+      this.databaseReachable(),
+      this.rateLimits.redisUrl ? this.redisReachable() : undefined,
+    ]);
     return {
       status: db ? 'ok' : 'error',
       db: db ? 'connected' : 'unavailable',

@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { Injectable } from '@nestjs/common';
+import { MailSettings } from '../config/mail.settings';
 import { NewEmail, OutboxRepository } from './outbox.repository';
 
 /**
@@ -10,7 +9,7 @@ import { NewEmail, OutboxRepository } from './outbox.repository';
 @Injectable()
 export class MailService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: MailSettings,
     private readonly outbox: OutboxRepository,
   ) {}
 
@@ -20,6 +19,6 @@ export class MailService {
 
   /** A link to the front end, carrying a one-time token. */
   link(path: string, token: string): string {
-    return `${this.config.mail.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+    return `${this.settings.publicUrl}${path}?token=${encodeURIComponent(token)}`;
   }
 }

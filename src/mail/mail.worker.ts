@@ -4,8 +4,8 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { createTransport, Transporter } from 'nodemailer';
 import { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logger.module';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { MailSettings } from '../config/mail.settings';
+import { ServerSettings } from '../config/server.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxEmail } from './outbox-email.entity';
 import { OutboxRepository } from './outbox.repository';
@@ -33,7 +33,8 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
   private delivery: Delivery | undefined;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: MailSettings,
+    private readonly server: ServerSettings,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly outbox: OutboxRepository,
     metrics: MetricsService,
@@ -49,7 +50,7 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
       this.logger.warn('SMTP_URL is not set: emails stay in the outbox until it is');
       return;
     }
-    this.timer = setInterval(() => void this.tick(), this.config.mail.pollIntervalMs);
+    this.timer = setInterval(() => void this.tick(), this.settings.pollIntervalMs);
     this.timer.unref();
   }
 
@@ -89,12 +90,12 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
   private async recordFailure(email: OutboxEmail, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     try {
-      if (email.attempts >= this.config.mail.maxAttempts) {
+      if (email.attempts >= this.settings.maxAttempts) {
         await this.outbox.markFailed(email.id, message);
         this.logger.error({ outbox_id: email.id, attempts: email.attempts, reason: message }, 'email given up');
         return;
       }
-      const backoff = Math.min(this.config.mail.retryBaseMs * 2 ** (email.attempts - 1), MAX_BACKOFF_MS);
+      const backoff = Math.min(this.settings.retryBaseMs * 2 ** (email.attempts - 1), MAX_BACKOFF_MS);
       const jittered = backoff * (0.8 + Math.random() * 0.4);
       await this.outbox.markRetry(email.id, new Date(Date.now() + jittered), message);
       this.logger.warn(
@@ -108,7 +109,7 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private createDelivery(): Delivery | undefined {
-    const { smtpUrl, from } = this.config.mail;
+    const { smtpUrl, from } = this.settings;
     if (smtpUrl) {
       const transport: Transporter = createTransport({
         url: smtpUrl,
@@ -130,8 +131,8 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
         close: () => transport.close(),
       };
     }
-    const { dropDir } = this.config.mail;
-    if (this.config.nodeEnv === 'development' && dropDir) {
+    const { dropDir } = this.settings;
+    if (this.server.nodeEnv === 'development' && dropDir) {
       // Development only, by design: lets a newcomer follow the links without a mail server. The
       // email goes to a file only its owner can read, never to the log: it carries a token.
       return {

@@ -1,19 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { MetricsSettings } from '../config/metrics.settings';
 import { MetricsService } from './metrics.service';
 
 @Injectable()
 export class MetricsExposure {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: MetricsSettings,
     private readonly metrics: MetricsService,
   ) {}
 
   async scrape(authorization: string | undefined): Promise<{ contentType: string; body: string }> {
-    const token = this.config.metricsToken;
+    const token = this.settings.token;
     // Without a token the endpoint does not exist on the public port.
     if (!token) throw new AppError('not_found', 'Resource not found');
     const presented = Buffer.from(authorization ?? '');

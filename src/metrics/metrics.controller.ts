@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/request/decorators';
 import { MetricsExposure } from './metrics-exposure.service';
 
 /** Prometheus scrape endpoint; 404 unless METRICS_TOKEN is set, then that bearer token is required. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../auth/current-user.decorator';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../common/request/decorators';
+import type { Principal } from '../common/request/principal';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { AuditEventsPage, AuditEventsQuery, toAuditEventResponse } from './dto/audit-event.response';
 import { OrganizationsService } from './organizations.service';

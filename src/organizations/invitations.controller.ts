@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../auth/current-user.decorator';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../common/request/decorators';
+import type { Principal } from '../common/request/principal';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/request/decorators';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
@@ -15,6 +15,7 @@ import {
   InvitationList,
   toInvitationResponse,
 } from './dto/invitation.response';
+import { InvitationAcceptanceService } from './invitation-acceptance.service';
 import { InvitationsService } from './invitations.service';
 
 const SCOPE = 'Scope: the organization of the access token.';
@@ -22,7 +23,10 @@ const SCOPE = 'Scope: the organization of the access token.';
 @ApiTags('invitations')
 @Controller('api/v1/invitations')
 export class InvitationsController {
-  constructor(private readonly invitations: InvitationsService) {}
+  constructor(
+    private readonly invitations: InvitationsService,
+    private readonly acceptance: InvitationAcceptanceService,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -75,7 +79,7 @@ export class InvitationsController {
     409: 'The account is a member already (already_member)',
   })
   async accept(@Body() body: AcceptInvitationDto): Promise<AcceptedInvitationResponse> {
-    const member = await this.invitations.acceptInvitation({ token: body.token, name: body.name, password: body.password });
+    const member = await this.acceptance.acceptInvitation({ token: body.token, name: body.name, password: body.password });
     return { accepted: true, member: toMemberResponse(member) };
   }
 

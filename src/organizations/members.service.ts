@@ -1,8 +1,8 @@
 import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
-import { MemberView, MembersRepository } from './members.repository';
+import { MembershipsRepository, MemberView } from './memberships.repository';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
 import { LastOwnerError, MemberNotFoundError, UnknownRoleIdError } from './organizations.errors';
 import { SYSTEM_ROLE_IDS } from './permissions';
@@ -14,7 +14,7 @@ export class MembersService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly access: OrganizationAccess,
-    private readonly members: MembersRepository,
+    private readonly memberships: MembershipsRepository,
     private readonly roles: RolesRepository,
     private readonly audit: AuditService,
   ) {}
@@ -22,7 +22,7 @@ export class MembersService {
   listMembers(principal: Principal): Promise<MemberView[]> {
     return this.tx.run(async () => {
       const { organization } = await this.access.authorize(principal, TOKEN_SCOPE, 'members.read', 'read');
-      return this.members.listByOrganization(organization.id);
+      return this.memberships.listMembers(organization.id);
     });
   }
 
@@ -31,7 +31,7 @@ export class MembersService {
     return this.tx.run(async () => {
       const access = await this.access.authorize(principal, TOKEN_SCOPE, 'members.update', 'write');
       const organizationId = access.organization.id;
-      const target = await this.members.findInOrganization(memberId, organizationId);
+      const target = await this.memberships.findMember(memberId, organizationId);
       if (!target) throw new MemberNotFoundError();
       const role = await this.roles.findAvailable(roleId, organizationId);
       if (!role) throw new UnknownRoleIdError();
@@ -39,8 +39,8 @@ export class MembersService {
       const wasOwner = target.role.id === SYSTEM_ROLE_IDS.owner;
       if (wasOwner || role.id === SYSTEM_ROLE_IDS.owner) this.access.requireOwner(access);
       this.access.requireHeld(access, role.permissions);
-      if (wasOwner && (await this.members.countOwners(organizationId)) <= 1) throw new LastOwnerError();
-      await this.members.updateRole(memberId, role.id);
+      if (wasOwner && (await this.memberships.countOwners(organizationId)) <= 1) throw new LastOwnerError();
+      await this.memberships.updateRole(memberId, role.id);
       await this.audit.record({
         type: 'member.role_changed',
         actorUserId: principal.userId,
@@ -48,7 +48,7 @@ export class MembersService {
         targetId: memberId,
         details: { user_id: target.user.id, from: target.role.key, to: role.key },
       });
-      return (await this.members.findInOrganization(memberId, organizationId)) as MemberView;
+      return (await this.memberships.findMember(memberId, organizationId)) as MemberView;
     });
   }
 
@@ -60,14 +60,14 @@ export class MembersService {
     return this.tx.run(async () => {
       const access = await this.access.authorize(principal, TOKEN_SCOPE, null, 'write');
       const organizationId = access.organization.id;
-      const target = await this.members.findInOrganization(memberId, organizationId);
+      const target = await this.memberships.findMember(memberId, organizationId);
       const leaving = target?.membership.id === access.membershipId;
       if (!leaving) this.access.require(access, 'members.remove');
       if (!target) throw new MemberNotFoundError();
       const isOwner = target.role.id === SYSTEM_ROLE_IDS.owner;
       if (isOwner && !leaving) this.access.requireOwner(access);
-      if (isOwner && (await this.members.countOwners(organizationId)) <= 1) throw new LastOwnerError();
-      await this.members.deleteMembership(memberId);
+      if (isOwner && (await this.memberships.countOwners(organizationId)) <= 1) throw new LastOwnerError();
+      await this.memberships.deleteMembership(memberId);
       await this.audit.record({
         type: 'member.removed',
         actorUserId: principal.userId,

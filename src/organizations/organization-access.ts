@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/request/principal';
 import {
   NoOrganizationScopeError,
   NotAMemberError,
@@ -9,6 +9,7 @@ import {
   PermissionNotHeldError,
   ReadOnlyUserError,
 } from './organizations.errors';
+import { MembershipsRepository } from './memberships.repository';
 import { OrganizationsRepository } from './organizations.repository';
 import { Organization } from './organization.entity';
 import { Permission, SYSTEM_ROLE_IDS } from './permissions';
@@ -41,7 +42,10 @@ export const TOKEN_SCOPE: AccessScope = { kind: 'token' };
  */
 @Injectable()
 export class OrganizationAccess {
-  constructor(private readonly organizations: OrganizationsRepository) {}
+  constructor(
+    private readonly organizations: OrganizationsRepository,
+    private readonly memberships: MembershipsRepository,
+  ) {}
 
   /**
    * Returns the caller's access or throws: 403 for a read_only user on a write, for a token with
@@ -55,7 +59,7 @@ export class OrganizationAccess {
     if (organizationId === null) throw new NoOrganizationScopeError();
     const notVisible = () => (scope.kind === 'path' ? new OrganizationNotFoundError() : new NotAMemberError());
     if (mode === 'write' && !(await this.organizations.lockLive(organizationId))) throw notVisible();
-    const view = await this.organizations.findMembership(principal.userId, organizationId);
+    const view = await this.memberships.findMembership(principal.userId, organizationId);
     if (!view) throw notVisible();
     const access: Access = {
       userId: principal.userId,

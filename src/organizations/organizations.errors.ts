@@ -66,13 +66,6 @@ export class InvitationNotFoundError extends AppError {
   }
 }
 
-/** A malformed id in a path: no resource can have it. */
-export class MalformedIdError extends AppError {
-  constructor() {
-    super('not_found', 'Resource not found');
-  }
-}
-
 export class UnknownRoleIdError extends AppError {
   constructor() {
     super('invalid_request', 'role_id does not name a role of this organization', {

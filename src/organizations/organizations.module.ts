@@ -5,9 +5,10 @@ import { AuditEventsController } from './audit-events.controller';
 import { UsersModule } from '../users/users.module';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
+import { InvitationAcceptanceService } from './invitation-acceptance.service';
 import { InvitationsService } from './invitations.service';
 import { MembersController } from './members.controller';
-import { MembersRepository } from './members.repository';
+import { MembershipsRepository } from './memberships.repository';
 import { MembersService } from './members.service';
 import { OrganizationAccess } from './organization-access';
 import { OrganizationsController } from './organizations.controller';
@@ -22,7 +23,7 @@ import { RolesService } from './roles.service';
   controllers: [OrganizationsController, MembersController, RolesController, InvitationsController, AuditEventsController],
   providers: [
     OrganizationsRepository,
-    MembersRepository,
+    MembershipsRepository,
     RolesRepository,
     InvitationsRepository,
     OrganizationAccess,
@@ -30,6 +31,7 @@ import { RolesService } from './roles.service';
     MembersService,
     RolesService,
     InvitationsService,
+    InvitationAcceptanceService,
   ],
   exports: [OrganizationsService],
 })

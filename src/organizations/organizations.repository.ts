@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
-import { Membership } from './membership.entity';
 import { Organization } from './organization.entity';
-import { Role } from './role.entity';
-
-/** A live membership with its organization and role loaded. */
-export interface MembershipView {
-  membership: Membership;
-  organization: Organization;
-  role: Role;
-}
 
 @Injectable()
 export class OrganizationsRepository {
@@ -91,62 +82,10 @@ export class OrganizationsRepository {
   async softDelete(id: string): Promise<void> {
     await this.manager.getRepository(Organization).softDelete({ id });
   }
-
-  countLiveMembershipsOfUser(userId: string): Promise<number> {
-    return this.manager
-      .getRepository(Membership)
-      .createQueryBuilder('membership')
-      .innerJoin('membership.organization', 'organization')
-      .where('membership.userId = :userId', { userId })
-      .getCount();
-  }
-
-  existsLive(id: string): Promise<boolean> {
-    return this.manager.getRepository(Organization).existsBy({ id });
-  }
-
-  insertMembership(userId: string, organizationId: string, roleId: string): Promise<Membership> {
-    return this.manager.getRepository(Membership).save({ userId, organizationId, roleId });
-  }
-
-  findRoleById(id: string): Promise<Role | null> {
-    return this.manager.getRepository(Role).findOneBy({ id });
-  }
-
-  /** The user's memberships in live organizations, oldest first. */
-  async findMembershipsOfUser(userId: string): Promise<MembershipView[]> {
-    const memberships = await this.manager
-      .getRepository(Membership)
-      .createQueryBuilder('membership')
-      .innerJoinAndSelect('membership.organization', 'organization')
-      .innerJoinAndSelect('membership.role', 'role')
-      .where('membership.userId = :userId', { userId })
-      .orderBy('membership.createdAt', 'ASC')
-      .addOrderBy('membership.id', 'ASC')
-      .getMany();
-    return memberships.map(toView);
-  }
-
-  async findMembership(userId: string, organizationId: string): Promise<MembershipView | null> {
-    const membership = await this.manager
-      .getRepository(Membership)
-      .createQueryBuilder('membership')
-      .innerJoinAndSelect('membership.organization', 'organization')
-      .innerJoinAndSelect('membership.role', 'role')
-      .where('membership.userId = :userId AND membership.organizationId = :organizationId', { userId, organizationId })
-      .getOne();
-    return membership ? toView(membership) : null;
-  }
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const driverError =
     error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
   return driverError?.code === '23505' && driverError.constraint === constraint;
-}
-
-function toView(membership: Membership): MembershipView {
-  // Joined relations are always loaded by the queries above; soft-deleted organizations are
-  // excluded by TypeORM's default filter on the inner join.
-  return { membership, organization: membership.organization as Organization, role: membership.role as Role };
 }

@@ -1,34 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { AuditPage, AuditService, decodeCursor } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/request/principal';
 import { AppError } from '../common/errors/app-error';
 import { TransactionHost } from '../database/transaction-host';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
 import { LastOrganizationError, ReadOnlyUserError, SlugTakenError } from './organizations.errors';
+import { MembershipsRepository, MembershipView } from './memberships.repository';
+import { OrganizationScope } from './organization-scopes.read-model';
 import { Organization } from './organization.entity';
-import { MembershipView, OrganizationsRepository } from './organizations.repository';
+import { OrganizationsRepository } from './organizations.repository';
 import { SYSTEM_ROLE_IDS } from './permissions';
 import { firstFreeSlug, slugify } from './slug';
 
 // Concurrent creations may race for the same slug; each retry sees the winner's slug.
 const SLUG_ATTEMPTS = 5;
 
-export interface OrganizationSummary {
-  id: string;
-  slug: string;
-  name: string;
-  role: string;
-}
-
-/** What a session needs to know about the organization it is scoped to. */
-export interface OrganizationScope extends OrganizationSummary {
-  permissions: string[];
-}
-
 @Injectable()
 export class OrganizationsService {
   constructor(
     private readonly organizations: OrganizationsRepository,
+    private readonly memberships: MembershipsRepository,
     private readonly tx: TransactionHost,
     private readonly access: OrganizationAccess,
     private readonly audit: AuditService,
@@ -78,7 +69,7 @@ export class OrganizationsService {
   deleteOrganization(principal: Principal, id: string): Promise<void> {
     return this.tx.run(async () => {
       await this.access.authorize(principal, { kind: 'path', organizationId: id }, 'org.delete', 'write');
-      if ((await this.organizations.countLiveMembershipsOfUser(principal.userId)) <= 1) throw new LastOrganizationError();
+      if ((await this.memberships.countLiveOfUser(principal.userId)) <= 1) throw new LastOrganizationError();
       await this.organizations.softDelete(id);
       await this.audit.record({ type: 'organization.deleted', actorUserId: principal.userId, organizationId: id, targetId: id });
     });
@@ -97,8 +88,8 @@ export class OrganizationsService {
       const slug = firstFreeSlug(base, await this.organizations.findSlugsLike(base));
       const organization = await this.organizations.insertOrganizationUnlessSlugTaken(name, slug);
       if (organization) {
-        await this.organizations.insertMembership(userId, organization.id, SYSTEM_ROLE_IDS.owner);
-        const view = await this.organizations.findMembership(userId, organization.id);
+        await this.memberships.insertMembership(userId, organization.id, SYSTEM_ROLE_IDS.owner);
+        const view = await this.memberships.findMembership(userId, organization.id);
         return toScope(view as MembershipView);
       }
       if (attempt >= SLUG_ATTEMPTS) throw new Error(`no free slug for "${base}" after ${SLUG_ATTEMPTS} attempts`);
@@ -106,26 +97,17 @@ export class OrganizationsService {
   }
 
   /** Every live organization the user belongs to, oldest membership first. */
-  async listForUser(userId: string): Promise<OrganizationScope[]> {
-    return (await this.organizations.findMembershipsOfUser(userId)).map(toScope);
-  }
-
-  /** True when the organization exists and is not deleted. */
-  isLive(organizationId: string): Promise<boolean> {
-    return this.organizations.existsLive(organizationId);
-  }
-
-  /** The user's live membership in one organization, or null. */
-  async findScope(userId: string, organizationId: string): Promise<OrganizationScope | null> {
-    const view = await this.organizations.findMembership(userId, organizationId);
-    return view ? toScope(view) : null;
+  listForUser(userId: string): Promise<OrganizationScope[]> {
+    return this.memberships.findScopesOfUser(userId);
   }
 }
 
-export function toScope({ organization, role }: MembershipView): OrganizationScope {
-  return { ...toSummaryFields(organization), role: role.key, permissions: [...role.permissions] };
-}
-
-function toSummaryFields(organization: Organization): Omit<OrganizationSummary, 'role'> {
-  return { id: organization.id, slug: organization.slug, name: organization.name };
+function toScope({ organization, role }: MembershipView): OrganizationScope {
+  return {
+    id: organization.id,
+    slug: organization.slug,
+    name: organization.name,
+    role: role.key,
+    permissions: [...role.permissions],
+  };
 }

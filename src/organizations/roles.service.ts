@@ -1,9 +1,9 @@
 import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
 import { InvitationsRepository } from './invitations.repository';
-import { MembersRepository } from './members.repository';
+import { MembershipsRepository } from './memberships.repository';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
 import {
   RoleInUseError,
@@ -39,7 +39,7 @@ export class RolesService {
     private readonly tx: TransactionHost,
     private readonly access: OrganizationAccess,
     private readonly roles: RolesRepository,
-    private readonly members: MembersRepository,
+    private readonly memberships: MembershipsRepository,
     private readonly invitations: InvitationsRepository,
     private readonly audit: AuditService,
   ) {}
@@ -112,7 +112,10 @@ export class RolesService {
     return this.tx.run(async () => {
       const access = await this.access.authorize(principal, TOKEN_SCOPE, 'roles.delete', 'write');
       const role = await this.findCustomRole(id, access.organization.id);
-      if ((await this.members.existsWithRole(role.id)) || (await this.invitations.existsPendingWithRole(role.id, new Date()))) {
+      if (
+        (await this.memberships.existsWithRole(role.id)) ||
+        (await this.invitations.existsPendingWithRole(role.id, new Date()))
+      ) {
         throw new RoleInUseError();
       }
       await this.roles.deleteRole(role.id);

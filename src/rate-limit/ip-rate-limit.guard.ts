@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimitedAction } from '../config/app-config';
-import { rateLimitHeaders, RateLimitService } from './rate-limit.service';
+import { RateLimitedAction } from '../config/rate-limit.settings';
+import { IpRateLimiter, rateLimitHeaders } from './ip-rate-limiter';
 
 const RATE_LIMIT_ACTION = 'identity:rateLimitAction';
 
@@ -17,15 +17,14 @@ export const RateLimit = (action: RateLimitedAction): MethodDecorator => SetMeta
 export class IpRateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly limits: RateLimitService,
+    private readonly limiter: IpRateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const action = this.reflector.get<RateLimitedAction | undefined>(RATE_LIMIT_ACTION, context.getHandler());
     if (!action) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const allowance = await this.limits.consumeIp(action, request.ip);
+    const allowance = await this.limiter.consume(action, http.getRequest<FastifyRequest>().ip);
     http.getResponse<FastifyReply>().headers(rateLimitHeaders(allowance));
     return true;
   }

@@ -1,21 +1,26 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { RateLimitSettings } from '../config/rate-limit.settings';
 import { COUNTER_STORE } from './counter-store';
+import { IpRateLimiter } from './ip-rate-limiter';
+import { IpRateLimitGuard } from './ip-rate-limit.guard';
+import { LoginThrottle } from './login-throttle';
 import { MemoryCounterStore } from './memory-counter-store';
-import { RateLimitService } from './rate-limit.service';
+import { RateLimitStore } from './rate-limit-store';
 import { RedisCounterStore } from './redis-counter-store';
 
 @Module({
   providers: [
     {
       provide: COUNTER_STORE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        config.redisUrl ? new RedisCounterStore(config.redisUrl, config.redisKeyPrefix) : new MemoryCounterStore(),
+      inject: [RateLimitSettings],
+      useFactory: (settings: RateLimitSettings) =>
+        settings.redisUrl ? new RedisCounterStore(settings.redisUrl, settings.redisKeyPrefix) : new MemoryCounterStore(),
     },
-    RateLimitService,
+    RateLimitStore,
+    IpRateLimiter,
+    IpRateLimitGuard,
+    LoginThrottle,
   ],
-  exports: [RateLimitService],
+  exports: [RateLimitStore, IpRateLimiter, IpRateLimitGuard, LoginThrottle],
 })
 export class RateLimitModule {}

@@ -1,9 +1,9 @@
 import * as bcrypt from 'bcrypt';
-import { AppConfig } from '../config/app-config';
+
 import { PasswordHasher } from './password-hasher';
 
 async function hasher(cost: number): Promise<PasswordHasher> {
-  const instance = new PasswordHasher({ bcryptCost: cost } as AppConfig);
+  const instance = new PasswordHasher({ bcryptCost: cost });
   await instance.onModuleInit();
   return instance;
 }

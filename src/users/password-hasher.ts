@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import * as bcrypt from 'bcrypt';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { PasswordSettings } from '../config/passwords.settings';
 
 export const PASSWORD_MAX_BYTES = 72;
 
@@ -34,15 +33,15 @@ export class PasswordHasher implements OnModuleInit {
   private dummyHash = '';
   private readonly slots = new ConcurrencyLimit(availableParallelism());
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(private readonly settings: PasswordSettings) {}
 
   async onModuleInit(): Promise<void> {
     // Compared against when there is no account, so a miss costs the same as a wrong password.
-    this.dummyHash = await bcrypt.hash('not-a-password-of-anyone', this.config.bcryptCost);
+    this.dummyHash = await bcrypt.hash('not-a-password-of-anyone', this.settings.bcryptCost);
   }
 
   hash(password: string): Promise<string> {
-    return this.slots.run(() => bcrypt.hash(password, this.config.bcryptCost));
+    return this.slots.run(() => bcrypt.hash(password, this.settings.bcryptCost));
   }
 
   /** bcrypt would ignore what lies past 72 bytes; such a password never matches. */
@@ -52,6 +51,6 @@ export class PasswordHasher implements OnModuleInit {
   }
 
   needsRehash(hash: string): boolean {
-    return bcrypt.getRounds(hash) < this.config.bcryptCost;
+    return bcrypt.getRounds(hash) < this.settings.bcryptCost;
   }
 }

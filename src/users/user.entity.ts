@@ -1,6 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export type SystemRole = 'admin' | 'read_only';
+import type { SystemRole } from '../common/request/principal';
 
 @Entity({ name: 'users' })
 @Check('ck_users_role', `"role" IN ('admin', 'read_only')`)

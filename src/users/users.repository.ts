@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from './user.entity';
-import { USER_COLUMNS, UserRow, userFromRow } from './user-row';
+import { ReadModel } from '../database/read-model';
+import { USER_COLUMNS, UserRow, userFromRow } from './user.read-model';
 
 export interface NewUser {
   name: string;
@@ -33,17 +34,27 @@ export class UsersRepository {
   }
 
   /**
-   * With the password hash, for re-checking a signed-in user's current password (login reads
-   * the account through ProfilesRepository, with its organizations). Credential checks need the
-   * hash; nothing else reads it.
+   * The only read that includes the password hash: credential checks need it, nothing else does.
+   * `also` is another module's read model computed in the same statement (login reads the
+   * organizations it will scope the session to with it: one round trip).
    */
-  async findByEmailWithPasswordHash(email: string): Promise<User | null> {
-    const [row] = await this.tx.prepared<UserRow>(
-      'find_user_by_email',
-      `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`,
+  async findByEmailWithPasswordHash<T>(email: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
+    const [row] = await this.tx.prepared<UserRow & Record<string, unknown>>(
+      `find_user_by_email_with_${also.column}`,
+      `SELECT ${USER_COLUMNS}, u.password_hash, ${also.select('u.id')} FROM users u WHERE lower(u.email) = lower($1)`,
       [email],
     );
-    return row ? userFromRow(row) : null;
+    return row ? { user: userFromRow(row), also: also.read(row) } : null;
+  }
+
+  /** The password hash alone, for re-checking a signed-in user's current password. */
+  async findPasswordHash(id: string): Promise<string | undefined> {
+    const user = await this.repository
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.id = :id', { id })
+      .getOne();
+    return user?.passwordHash;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ReadModel } from '../database/read-model';
 import { User } from './user.entity';
 import { EmailTakenError, UserNotFoundError } from './users.errors';
 import { NewUser, UsersRepository } from './users.repository';
@@ -13,12 +14,6 @@ export class UsersService {
     return created;
   }
 
-  async getById(id: string): Promise<User> {
-    const user = await this.users.findById(id);
-    if (!user) throw new UserNotFoundError();
-    return user;
-  }
-
   findById(id: string): Promise<User | null> {
     return this.users.findById(id);
   }
@@ -27,8 +22,13 @@ export class UsersService {
     return this.users.findByEmail(email);
   }
 
-  findByEmailWithPasswordHash(email: string): Promise<User | null> {
-    return this.users.findByEmailWithPasswordHash(email);
+  /** The account by email with its password hash and another module's read model (see UsersRepository). */
+  findByEmailWithPasswordHash<T>(email: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
+    return this.users.findByEmailWithPasswordHash(email, also);
+  }
+
+  findPasswordHash(id: string): Promise<string | undefined> {
+    return this.users.findPasswordHash(id);
   }
 
   markEmailVerified(id: string): Promise<void> {
@@ -41,7 +41,9 @@ export class UsersService {
 
   async rename(id: string, name: string): Promise<User> {
     await this.users.updateName(id, name);
-    return this.getById(id);
+    const user = await this.users.findById(id);
+    if (!user) throw new UserNotFoundError();
+    return user;
   }
 
   rememberOrganization(id: string, organizationId: string): Promise<void> {

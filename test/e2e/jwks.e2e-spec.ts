@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, importPKCS8, JSONWebKeySet, jwtVerify } from 'jose';
-import { SigningKeysService } from '../../src/auth/signing-keys.service';
+import { SigningKeysService } from '../../src/tokens/signing-keys.service';
 import { loginAs, registerUser } from '../support/factories';
 import { BOOT_TIMEOUT, createTestApp, TestApp } from '../support/test-app';
 import { randomBytes } from 'node:crypto';
@@ -171,7 +171,7 @@ describe('key rotation by `npm run keys:rotate`', () => {
 
   const rotateKeys = async () => {
     const databaseUrl = (t.dataSource.options as { url: string }).url;
-    const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/auth/cli/rotate-keys.ts'], {
+    const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/tokens/cli/rotate-keys.ts'], {
       env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
     });
     return stdout;

@@ -183,7 +183,7 @@ describe('shared counters in Redis', () => {
     const url = await redis.start();
     const env = { REDIS_URL: url, REDIS_KEY_PREFIX: `test-${randomUUID()}:`, LOGIN_FREE_FAILURES: '3', LOGIN_MAX_FAILURES: '4' };
     a = await createTestApp({ env });
-    b = await createTestApp({ env, databaseOf: a.config.databaseUrl ? a : undefined });
+    b = await createTestApp({ env, databaseOf: a.settings.database.url ? a : undefined });
   });
   afterAll(async () => {
     await b.close();

@@ -6,13 +6,13 @@ import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { createApplication } from '../../src/bootstrap';
 import { createLogger } from '../../src/common/logging/logger';
-import { AppConfig, RATE_LIMITED_ACTIONS } from '../../src/config/app-config';
-import { loadConfig } from '../../src/config/load-config';
+import { RATE_LIMITED_ACTIONS } from '../../src/config/rate-limit.settings';
+import { loadSettings, Settings } from '../../src/config/settings';
 import { databaseUrl, serverUrl, TEMPLATE_ENV, uniqueDatabaseName, withAdminClient } from './database';
 
 export interface TestApp {
   app: NestFastifyApplication;
-  config: AppConfig;
+  settings: Settings;
   /** Base URL of the listening app: requests go over real HTTP. */
   url: string;
   api: () => TestAgent;
@@ -58,7 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const server = serverUrl();
   // A reusing app takes over dropping the database it inherited.
   let ownDatabase: string | undefined = options.databaseOf?.databaseName;
-  let url: string | undefined = options.databaseOf?.config.databaseUrl;
+  let url: string | undefined = options.databaseOf?.settings.database.url;
   if (server && !options.databaseOf) {
     ownDatabase = uniqueDatabaseName('identity_test');
     const template = process.env[TEMPLATE_ENV];
@@ -70,7 +70,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   const env: Record<string, string> = { ...BASE_ENV, ...options.env };
   if (url) env.DATABASE_URL = url;
-  const config = loadConfig(env);
+  const settings = loadSettings(env);
 
   const chunks: string[] = [];
   const sink = new Writable({
@@ -79,15 +79,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       done();
     },
   });
-  const logger = createLogger(config.logLevel, sink);
-  const running = await createApplication(config, logger);
+  const logger = createLogger(settings.server.logLevel, sink);
+  const running = await createApplication(settings, logger);
   await running.app.listen(0, '127.0.0.1');
   const address = running.app.getHttpServer().address() as { port: number };
   const base = `http://127.0.0.1:${address.port}`;
 
   return {
     app: running.app,
-    config,
+    settings,
     url: base,
     api: () => request(base),
     dataSource: running.app.get(DataSource),

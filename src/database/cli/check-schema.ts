@@ -8,7 +8,7 @@ import { runMigrations } from '../run-migrations';
  * `typeorm migration:generate` would write is printed).
  */
 async function main(): Promise<void> {
-  const database = await openDatabase({ databaseUrl: process.env.CHECK_DATABASE_URL, dataDir: '', dbPoolSize: 1 });
+  const database = await openDatabase({ url: process.env.CHECK_DATABASE_URL, dataDir: '', poolSize: 1 });
   try {
     await runMigrations(database.dataSource);
     const pending = await database.dataSource.driver.createSchemaBuilder().log();

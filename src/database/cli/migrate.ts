@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '../../config/load-config';
+import { loadSettings } from '../../config/settings';
 import { openDatabase } from '../database-connection';
 import { runMigrations } from '../run-migrations';
 
 /** `npm run migration:run`: applies pending migrations to DATABASE_URL (or the embedded database). */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const database = await openDatabase(config);
+  const database = await openDatabase(loadSettings().database);
   try {
     const applied = await runMigrations(database.dataSource);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'no pending migrations\n');

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MemberView } from '../members.repository';
+import { MemberView } from '../memberships.repository';
 import { RoleResponse, toRoleResponse } from './role.response';
 
 export class MemberUserResponse {

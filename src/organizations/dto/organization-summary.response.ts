@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OrganizationSummary } from '../organizations.service';
+import { OrganizationSummary } from '../organization-scopes.read-model';
 
 export class OrganizationSummaryResponse {
   @ApiProperty({ format: 'uuid', description: 'UUID of the organization.' })

@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
+import { UserResponse } from '../../users/dto/user.response';
+import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
+
+export class RegisterDto {
+  @ApiProperty({ example: 'Onur Kacmaz', minLength: 1, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ format: 'email', example: 'onur@example.com', maxLength: 320, description: 'Email address of the account.' })
+  @Trim()
+  @IsString()
+  @MaxLength(320)
+  @IsEmail({}, { message: 'username must be an email address' })
+  username!: string;
+
+  @ApiProperty({ example: 'mypassword123', minLength: 8, description: 'At least 8 characters and at most 72 bytes in UTF-8.' })
+  @IsString()
+  @MinLength(8)
+  @MaxUtf8Bytes(PASSWORD_MAX_BYTES)
+  password!: string;
+}
+
+export class RegisterResponse {
+  @ApiProperty({ type: UserResponse })
+  user!: UserResponse;
+}

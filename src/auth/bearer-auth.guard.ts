@@ -1,0 +1,29 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthenticatedRequest, IS_PUBLIC } from '../common/request/decorators';
+import { UnauthorizedError } from './auth.errors';
+import { BearerAuthService } from './bearer-auth.service';
+import { NEEDS_PROFILE, ProfiledRequest } from './profile.decorator';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/** The global guard: every route needs a valid access token unless it is marked @Public(). */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly bearer: BearerAuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & ProfiledRequest>();
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    if (!match) throw new UnauthorizedError('A bearer access token is required');
+    const withProfile = this.reflector.get<boolean | undefined>(NEEDS_PROFILE, context.getHandler()) === true;
+    const { principal, profile } = await this.bearer.authenticate(match[1], withProfile);
+    request.principal = principal;
+    request.profile = profile;
+    return true;
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { LoginSettings } from '../config/login.settings';
+import { LoginOutcome, MetricsService } from '../metrics/metrics.service';
+import { ORGANIZATIONS_OF_USER, ProfileView } from '../organizations/organization-scopes.read-model';
+import { AttemptOutcome, Lockout, LoginThrottle } from '../rate-limit/login-throttle';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersService } from '../users/users.service';
+import { AccountNotFoundError, EmailNotVerifiedError, InvalidCredentialsError } from './auth.errors';
+
+const LOGIN_FAILURE_OUTCOMES = new Set<string>([
+  'invalid_credentials',
+  'account_not_found',
+  'rate_limited',
+  'email_not_verified',
+] satisfies LoginOutcome[]);
+
+/** The password check of a sign-in, under the login throttle. */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    private readonly settings: LoginSettings,
+    private readonly users: UsersService,
+    private readonly passwords: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Checks an email and password and returns the account with the organizations its session will
+   * be scoped to. Every attempt costs one bcrypt comparison, whether or not the account exists, so
+   * timing tells nothing more than the answer does.
+   */
+  async validateCredentials(email: string, password: string): Promise<ProfileView> {
+    try {
+      const account = await this.throttle.attempt(
+        email,
+        () => this.checkPassword(email, password),
+        (lockout) => this.auditLockout(email, lockout),
+      );
+      // Only after the password matched: an unverified account is not revealed to a guesser.
+      if (this.settings.requireVerifiedEmail && !account.user.emailVerifiedAt) throw new EmailNotVerifiedError();
+      this.metrics.logins.inc({ outcome: 'success' });
+      return account;
+    } catch (error) {
+      await this.recordFailure(email, (error as { code?: string }).code);
+      throw error;
+    }
+  }
+
+  private async checkPassword(email: string, password: string): Promise<AttemptOutcome<ProfileView>> {
+    const found = await this.users.findByEmailWithPasswordHash(email.trim(), ORGANIZATIONS_OF_USER);
+    const user = found?.user;
+    const matches = await this.passwords.verify(password, user?.passwordHash);
+    if (!found || !user || !matches) {
+      const unknown = !user && !this.settings.hideUnknownAccounts;
+      return { ok: false, error: unknown ? new AccountNotFoundError() : new InvalidCredentialsError(), userId: user?.id ?? null };
+    }
+    const hash = user.passwordHash as string;
+    if (this.passwords.needsRehash(hash)) await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
+    delete user.passwordHash;
+    return { ok: true, value: { user, organizations: found.also } };
+  }
+
+  private async recordFailure(email: string, outcome: string | undefined): Promise<void> {
+    if (outcome === undefined || !LOGIN_FAILURE_OUTCOMES.has(outcome)) return;
+    this.metrics.logins.inc({ outcome });
+    // Attempts refused during a lockout are only counted: the lockout itself is audited once
+    // (login.blocked), so an attack cannot flood the trail or the database.
+    if (outcome === 'rate_limited') return;
+    await this.audit.recordBestEffort({
+      type: 'login.failed',
+      details: { email: email.trim().toLowerCase(), reason: outcome },
+    });
+  }
+
+  private auditLockout(email: string, lockout: Lockout): Promise<void> {
+    return this.audit.recordBestEffort({
+      type: 'login.blocked',
+      actorUserId: lockout.userId,
+      details: { email: email.trim().toLowerCase(), failures: lockout.failures, lock_seconds: lockout.lockSeconds },
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
+import { Client, Public } from '../common/request/decorators';
+import type { ClientInfo } from '../common/request/principal';
+import type { ProfileView } from '../organizations/organization-scopes.read-model';
+import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
+import { SessionResponse, toSessionResponse } from '../sessions/dto/session.response';
+import { SessionsService } from '../sessions/sessions.service';
+import { AuthenticatedAccount } from './authenticated-account.decorator';
+import { LoginDto } from './dto/login.dto';
+import { LocalAuthGuard } from './local-auth.guard';
+
+@ApiTags('auth')
+@Controller('api/v1')
+export class LoginController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  /** The credentials were checked by LocalAuthGuard (passport-local, CredentialsService); this opens the session. */
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(IpRateLimitGuard, LocalAuthGuard)
+  @RateLimit('login')
+  @ApiOperation({
+    summary: 'Sign in',
+    description:
+      "Validates credentials and returns a session scoped to the caller's current organization, along with a list of all accessible organizations.",
+  })
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ type: SessionResponse })
+  @ApiErrors([...BODY_ERRORS, 401, 404, 429], {
+    429: 'Too many attempts from this IP, or the account is locked out after failed logins (rate_limited, with Retry-After)',
+    401: 'Invalid credentials (invalid_credentials)',
+    404: 'Account not found (account_not_found); 401 invalid_credentials instead when LOGIN_HIDE_UNKNOWN_ACCOUNTS=true',
+  })
+  async login(@AuthenticatedAccount() account: ProfileView, @Client() client: ClientInfo): Promise<SessionResponse> {
+    return toSessionResponse(await this.sessions.open(account, client));
+  }
+}

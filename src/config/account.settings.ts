@@ -1,0 +1,14 @@
+import { setting, SettingsTable } from './setting';
+
+/** Email verification and password recovery. */
+export class AccountSettings {
+  /** Seconds. */
+  declare readonly emailVerificationTtl: number;
+  /** Seconds. */
+  declare readonly passwordResetTtl: number;
+}
+
+export const ACCOUNT_SETTINGS: SettingsTable<AccountSettings> = {
+  emailVerificationTtl: setting.duration('EMAIL_VERIFICATION_TTL', '24h', 'Lifetime of an email-verification token'),
+  passwordResetTtl: setting.duration('PASSWORD_RESET_TTL', '1h', 'Lifetime of a password-reset token'),
+};

@@ -1,0 +1,145 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { InvalidSettingsError, loadSettings } from './settings';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    if (error instanceof InvalidSettingsError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+function publicPem(type: 'rsa' | 'ec'): string {
+  const { publicKey } =
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+const pem = (type: 'rsa' | 'ec', options: { modulusLength?: number; namedCurve?: string }): string => {
+  const { privateKey } =
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: options.modulusLength ?? 2048 })
+      : generateKeyPairSync('ec', { namedCurve: options.namedCurve ?? 'prime256v1' });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+};
+
+describe('loadSettings', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const settings = loadSettings({});
+    expect(settings).toMatchObject({
+      server: { port: 8080, host: '0.0.0.0', nodeEnv: 'development', trustProxy: false, logLevel: 'info' },
+      database: { url: undefined, dataDir: './data', migrate: true },
+      passwords: { bcryptCost: 12 },
+      tokens: {
+        accessTokenTtl: 3600,
+        refreshTokenTtl: 30 * 86400,
+        algorithm: 'RS256',
+        privateKey: undefined,
+        secret: undefined,
+        issuer: 'identity-service',
+      },
+      sessions: { maxLifetime: 90 * 86400, reuseGraceSeconds: 0 },
+      login: { hideUnknownAccounts: false },
+      organizations: { maxMembers: undefined },
+      mail: { dropDir: 'data/mail' },
+    });
+  });
+
+  it('keeps an empty DATA_DIR as "in memory", with no directory for development emails', () => {
+    expect(loadSettings({ DATA_DIR: '' })).toMatchObject({ database: { dataDir: '' }, mail: { dropDir: undefined } });
+  });
+
+  it('reads durations in seconds or with a unit', () => {
+    const settings = loadSettings({ ACCESS_TOKEN_TTL: '15m', REFRESH_TOKEN_TTL: '7d', SESSION_MAX_LIFETIME: '30d' });
+    expect(settings.tokens).toMatchObject({ accessTokenTtl: 900, refreshTokenTtl: 604800 });
+    expect(settings.sessions.maxLifetime).toBe(30 * 86400);
+  });
+
+  it('lists every bad variable in one error', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      BCRYPT_COST: '31',
+      JWT_ALGORITHM: 'none',
+      DB_MIGRATE: 'maybe',
+      ACCESS_TOKEN_TTL: '-5',
+      DATABASE_URL: 'mysql://localhost/db',
+      LOG_LEVEL: 'loud',
+    });
+    expect(problems).toHaveLength(7);
+    for (const name of ['PORT', 'BCRYPT_COST', 'JWT_ALGORITHM', 'DB_MIGRATE', 'ACCESS_TOKEN_TTL', 'DATABASE_URL', 'LOG_LEVEL']) {
+      expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('refuses to boot in production without a signing key', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringContaining('JWT_PRIVATE_KEY')]);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })).toEqual([expect.stringContaining('JWT_SECRET')]);
+  });
+
+  it('refuses a weak RSA key, a key of the wrong type and an unreadable key', () => {
+    expect(problemsOf({ JWT_PRIVATE_KEY: pem('rsa', { modulusLength: 1024 }) })).toEqual([
+      expect.stringContaining('at least 2048 bits'),
+    ]);
+    expect(problemsOf({ JWT_PRIVATE_KEY: pem('ec', { namedCurve: 'prime256v1' }) })).toEqual([expect.stringContaining('RSA')]);
+    expect(problemsOf({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: pem('ec', { namedCurve: 'secp384r1' }) })).toEqual([
+      expect.stringContaining('P-256'),
+    ]);
+    expect(problemsOf({ JWT_PRIVATE_KEY: 'not a key' })).toEqual([expect.stringContaining('PEM')]);
+  });
+
+  it('accepts a strong key with escaped newlines, as container platforms pass it', () => {
+    const key = pem('rsa', { modulusLength: 2048 });
+    const settings = loadSettings({ NODE_ENV: 'production', JWT_PRIVATE_KEY: key.replace(/\n/g, '\\n') });
+    expect(settings.tokens.privateKey).toBe(key.trim());
+  });
+
+  it('refuses a short or placeholder HS256 secret', () => {
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'changeme' })).toHaveLength(1);
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'x'.repeat(31) })).toHaveLength(1);
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+  });
+
+  it('refuses a low bcrypt cost in production', () => {
+    const key = pem('rsa', { modulusLength: 2048 });
+    expect(problemsOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: key, BCRYPT_COST: '8' })).toEqual([
+      expect.stringContaining('BCRYPT_COST'),
+    ]);
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxies, and refuses "true"', () => {
+    expect(loadSettings({ TRUST_PROXY: '1' }).server.trustProxy).toBe(1);
+    expect(loadSettings({ TRUST_PROXY: '10.0.0.0/8, loopback' }).server.trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringContaining('TRUST_PROXY')]);
+    expect(problemsOf({ TRUST_PROXY: 'evil.example.com' })).toEqual([expect.stringContaining('TRUST_PROXY')]);
+  });
+});
+
+describe('loadSettings: JWT_PREVIOUS_PUBLIC_KEYS', () => {
+  it('is empty when unset', () => {
+    expect(loadSettings({}).tokens.previousPublicKeys).toEqual([]);
+  });
+
+  it('reads several PEM public keys, with \\n escapes as a one-line variable holds them', () => {
+    const [a, b] = [publicPem('rsa'), publicPem('rsa')];
+    const settings = loadSettings({ JWT_PREVIOUS_PUBLIC_KEYS: `${a}${b}`.replace(/\n/g, '\\n') });
+    expect(settings.tokens.previousPublicKeys).toEqual([a.trim(), b.trim()]);
+  });
+
+  it('refuses text without a PEM public key, an unreadable key, a key of the wrong type, and any key with HS256', () => {
+    expect(problemsOf({ JWT_PREVIOUS_PUBLIC_KEYS: 'not a key' })).toEqual([expect.stringContaining('JWT_PREVIOUS_PUBLIC_KEYS')]);
+    expect(problemsOf({ JWT_PREVIOUS_PUBLIC_KEYS: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' })).toEqual([
+      expect.stringContaining('not a readable PEM public key'),
+    ]);
+    expect(problemsOf({ JWT_PREVIOUS_PUBLIC_KEYS: publicPem('ec') })).toEqual([expect.stringContaining('RSA')]);
+    expect(problemsOf({ JWT_ALGORITHM: 'ES256', JWT_PREVIOUS_PUBLIC_KEYS: publicPem('rsa') })).toEqual([
+      expect.stringContaining('P-256'),
+    ]);
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_PREVIOUS_PUBLIC_KEYS: publicPem('rsa') })).toEqual([
+      expect.stringContaining('HS256'),
+    ]);
+  });
+});

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { ACCOUNT_SETTINGS, AccountSettings } from './account.settings';
+import { DATABASE_SETTINGS, DatabaseSettings } from './database.settings';
+import { LOGIN_SETTINGS, LoginSettings } from './login.settings';
+import { MAIL_SETTINGS, MailSettings } from './mail.settings';
+import { METRICS_SETTINGS, MetricsSettings } from './metrics.settings';
+import { ORGANIZATION_SETTINGS, OrganizationSettings } from './organizations.settings';
+import { PASSWORD_SETTINGS, PasswordSettings } from './passwords.settings';
+import { IP_LIMIT_SETTINGS, RATE_LIMIT_STORE_SETTINGS, RateLimitSettings } from './rate-limit.settings';
+import { SERVER_SETTINGS, ServerSettings } from './server.settings';
+import { SESSION_SETTINGS, SessionSettings } from './sessions.settings';
+import { Env, readTable, SettingsTable } from './setting';
+import { checkTokenKeys, TOKEN_SETTINGS, TokenSettings } from './tokens.settings';
+
+export class InvalidSettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/** Every setting of the service, one typed slice per feature; each slice is injectable on its own. */
+export interface Settings {
+  server: ServerSettings;
+  database: DatabaseSettings;
+  tokens: TokenSettings;
+  sessions: SessionSettings;
+  passwords: PasswordSettings;
+  login: LoginSettings;
+  rateLimits: RateLimitSettings;
+  mail: MailSettings;
+  account: AccountSettings;
+  organizations: OrganizationSettings;
+  metrics: MetricsSettings;
+}
+
+/** The slices' classes (their injection tokens), by the Settings field that holds them. */
+export const SETTINGS_SLICES = {
+  server: ServerSettings,
+  database: DatabaseSettings,
+  tokens: TokenSettings,
+  sessions: SessionSettings,
+  passwords: PasswordSettings,
+  login: LoginSettings,
+  rateLimits: RateLimitSettings,
+  mail: MailSettings,
+  account: AccountSettings,
+  organizations: OrganizationSettings,
+  metrics: MetricsSettings,
+} as const satisfies { [K in keyof Settings]: abstract new () => Settings[K] };
+
+/** Every parser table, in the order `.env.example` and docs/configuration.md list them. */
+export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[] = [
+  { title: 'Server', table: SERVER_SETTINGS },
+  { title: 'Database', table: DATABASE_SETTINGS },
+  { title: 'Tokens', table: TOKEN_SETTINGS },
+  { title: 'Sessions', table: SESSION_SETTINGS },
+  { title: 'Passwords', table: PASSWORD_SETTINGS },
+  { title: 'Login', table: LOGIN_SETTINGS },
+  { title: 'Rate limits', table: { ...RATE_LIMIT_STORE_SETTINGS, ...IP_LIMIT_SETTINGS } },
+  { title: 'Mail', table: MAIL_SETTINGS },
+  { title: 'Account', table: ACCOUNT_SETTINGS },
+  { title: 'Organizations', table: ORGANIZATION_SETTINGS },
+  { title: 'Metrics', table: METRICS_SETTINGS },
+] as { title: string; table: SettingsTable<unknown> }[];
+
+/** Reads and validates the environment; every bad variable is listed in one error. */
+export function loadSettings(env: Env = process.env): Settings {
+  const problems: string[] = [];
+  const read = <S>(table: SettingsTable<S>): S => readTable(table, env, problems);
+  const database = read(DATABASE_SETTINGS);
+  const mail = read(MAIL_SETTINGS);
+  const settings: Settings = {
+    server: read(SERVER_SETTINGS),
+    database,
+    tokens: read(TOKEN_SETTINGS),
+    sessions: read(SESSION_SETTINGS),
+    passwords: read(PASSWORD_SETTINGS),
+    login: read(LOGIN_SETTINGS),
+    rateLimits: { ...read(RATE_LIMIT_STORE_SETTINGS), ipLimits: read(IP_LIMIT_SETTINGS) },
+    // Development emails go beside the embedded data unless told otherwise.
+    mail: { ...mail, dropDir: mail.dropDir ?? (database.dataDir ? join(database.dataDir, 'mail') : undefined) },
+    account: read(ACCOUNT_SETTINGS),
+    organizations: read(ORGANIZATION_SETTINGS),
+    metrics: read(METRICS_SETTINGS),
+  };
+  problems.push(...checkTokenKeys(settings.tokens));
+  if (settings.server.nodeEnv === 'production') problems.push(...productionRefusals(settings));
+  if (problems.length > 0) throw new InvalidSettingsError(problems);
+  return settings;
+}
+
+/** What production refuses to start with: each reason is listed, all at once. */
+function productionRefusals({ tokens, passwords }: Settings): string[] {
+  const refusals: string[] = [];
+  if (tokens.algorithm === 'HS256' && tokens.secret === undefined) {
+    refusals.push('JWT_SECRET is required with JWT_ALGORITHM=HS256 when NODE_ENV=production');
+  }
+  if (tokens.algorithm !== 'HS256' && tokens.privateKey === undefined) {
+    refusals.push(`JWT_PRIVATE_KEY (a PEM private key for ${tokens.algorithm}) is required when NODE_ENV=production`);
+  }
+  if (passwords.bcryptCost < 10) refusals.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
+  return refusals;
+}

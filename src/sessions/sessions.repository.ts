@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, Not } from 'typeorm';
+import type { SystemRole } from '../common/request/principal';
+import { TransactionHost } from '../database/transaction-host';
+import { ORGANIZATIONS_OF_USER, organizationIsLive, ProfileView } from '../organizations/organization-scopes.read-model';
+import { USER_COLUMNS, UserRow, userFromRow } from '../users/user.read-model';
+import { Session } from './session.entity';
+
+/** The user and every live organization, for statements that read the users row as `u`. */
+const PROFILE_COLUMNS = `${USER_COLUMNS}, ${ORGANIZATIONS_OF_USER.select('u.id')}`;
+type ProfileRow = UserRow & Record<string, unknown>;
+const toProfile = (row: ProfileRow): ProfileView => ({ user: userFromRow(row), organizations: ORGANIZATIONS_OF_USER.read(row) });
+
+export interface NewSession {
+  id: string;
+  userId: string;
+  organizationId: string | null;
+  refreshTokenHash: string;
+  userAgent: string | null;
+  ip: string | null;
+  expiresAt: Date;
+}
+
+export interface Rotation {
+  sessionId: string;
+  userId: string;
+  presentedHash: string;
+  nextHash: string;
+  /** The sliding end: now + REFRESH_TOKEN_TTL. */
+  expiresAt: Date;
+  /** SESSION_MAX_LIFETIME: the end never passes the session's created_at + this. */
+  maxLifetimeSeconds: number;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** A session whose refresh token was just rotated, with the profile its new tokens carry. */
+export interface RotatedSession {
+  id: string;
+  organizationId: string | null;
+  /** The new end: sliding, capped by the session's maximum lifetime. */
+  expiresAt: Date;
+  profile: ProfileView;
+}
+
+/** What the bearer guard needs to know about a token's session, user and organization. */
+export interface LiveSessionCheck {
+  userId: string;
+  email: string;
+  systemRole: SystemRole;
+  lastUsedAt: Date;
+  organizationLive: boolean;
+  /** Read only when asked for (findLiveSessionCheck's withProfile). */
+  profile?: ProfileView;
+}
+
+export type RevocationReason = 'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset';
+
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  private get repository() {
+    return this.tx.manager.getRepository(Session);
+  }
+
+  findById(id: string): Promise<Session | null> {
+    return this.repository.findOneBy({ id });
+  }
+
+  async insert(session: NewSession): Promise<void> {
+    await this.tx.prepared(
+      'insert_session',
+      `INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
+      [
+        session.id,
+        session.userId,
+        session.organizationId,
+        session.refreshTokenHash,
+        session.userAgent,
+        session.ip,
+        session.expiresAt,
+      ],
+    );
+  }
+
+  /**
+   * One round trip per authenticated request: the session is live (not revoked, not expired) and
+   * belongs to the user, the user exists, and the token's organization (if any) is not deleted.
+   * With `withProfile` the same statement also reads the user's profile (the user and every live
+   * membership), for a route that answers with it: GET /me is then one round trip, not two.
+   */
+  async findLiveSessionCheck(
+    sessionId: string,
+    userId: string,
+    organizationId: string | null,
+    withProfile = false,
+  ): Promise<LiveSessionCheck | null> {
+    const rows = await this.tx.prepared<ProfileRow & { last_used_at: Date; organization_live: boolean }>(
+      withProfile ? 'live_session_profile' : 'live_session_check',
+      `SELECT ${withProfile ? PROFILE_COLUMNS : 'u.id, u.email, u.role'}, s.last_used_at,
+              ($3::uuid IS NULL OR ${organizationIsLive('$3::uuid')}) AS organization_live
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [sessionId, userId, organizationId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      userId: row.id,
+      email: row.email,
+      systemRole: row.role,
+      lastUsedAt: new Date(row.last_used_at),
+      organizationLive: row.organization_live,
+      profile: withProfile ? toProfile(row) : undefined,
+    };
+  }
+
+  /** Bumps last_used_at unless another request (or replica) already did within `seconds`. */
+  async touch(id: string, seconds: number): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE sessions SET last_used_at = now() WHERE id = $1 AND last_used_at < now() - make_interval(secs => $2)`,
+      [id, seconds],
+    );
+  }
+
+  /**
+   * The atomic step of a refresh: replaces the session's refresh token only if the presented one
+   * is still the newest of the chain and the session is live. Concurrent callers with the same
+   * token queue on the row lock; once the first commits, the others no longer match and get
+   * null, so a chain never forks. Expiry slides to the new refresh token's, but never past the
+   * session's created_at + its maximum lifetime; the new end is returned. The same statement
+   * reads the user's profile (with the organizations' read model), which the new tokens carry: a
+   * refresh is one round trip.
+   */
+  async rotateRefreshToken(rotation: Rotation): Promise<RotatedSession | null> {
+    const rows = await this.tx.prepared<
+      ProfileRow & { session_id: string; session_organization_id: string | null; session_expires_at: Date }
+    >(
+      'rotate_refresh_token',
+      `WITH rotated AS (
+         UPDATE sessions
+            SET refresh_token_hash = $4, previous_refresh_token_hash = $3, rotated_at = now(), last_used_at = now(),
+                expires_at = LEAST($5::timestamptz, created_at + make_interval(secs => $8)), user_agent = $6, ip = $7
+          WHERE id = $1 AND user_id = $2 AND refresh_token_hash = $3 AND revoked_at IS NULL AND expires_at > now()
+          RETURNING id, organization_id, user_id, expires_at)
+       SELECT rotated.id AS session_id, rotated.organization_id AS session_organization_id,
+              rotated.expires_at AS session_expires_at, ${PROFILE_COLUMNS}
+         FROM rotated JOIN users u ON u.id = rotated.user_id`,
+      [
+        rotation.sessionId,
+        rotation.userId,
+        rotation.presentedHash,
+        rotation.nextHash,
+        rotation.expiresAt,
+        rotation.userAgent,
+        rotation.ip,
+        rotation.maxLifetimeSeconds,
+      ],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.session_id,
+      organizationId: row.session_organization_id,
+      expiresAt: new Date(row.session_expires_at),
+      profile: toProfile(row),
+    };
+  }
+
+  async updateOrganization(id: string, organizationId: string | null): Promise<void> {
+    await this.repository.update({ id }, { organizationId });
+  }
+
+  /** Revokes a live session; false when there was none with this id (for this user). */
+  async revoke(id: string, reason: RevocationReason, userId?: string): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('id = :id AND revoked_at IS NULL AND expires_at > now()', { id })
+      .andWhere(userId === undefined ? 'TRUE' : 'user_id = :userId', { userId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The user's sessions that can still be used, most recently used first. */
+  findLiveByUser(userId: string): Promise<Session[]> {
+    return this.repository
+      .createQueryBuilder('session')
+      .where('session.userId = :userId AND session.revokedAt IS NULL AND session.expiresAt > now()', { userId })
+      .orderBy('session.lastUsedAt', 'DESC')
+      .addOrderBy('session.createdAt', 'DESC')
+      .getMany();
+  }
+
+  /** Revokes every live session of the user, but `exceptId` when given. */
+  async revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
+    await this.tx.manager
+      .getRepository(Session)
+      .update(
+        { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
+        { revokedAt: new Date(), revokedReason: reason },
+      );
+  }
+}

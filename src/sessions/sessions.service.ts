@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { isUuid, sha256Hex } from '../common/crypto';
+import type { ClientInfo, Principal } from '../common/request/principal';
+import { SessionSettings } from '../config/sessions.settings';
+import { TokenSettings } from '../config/tokens.settings';
+import { TransactionHost } from '../database/transaction-host';
+import type { OrganizationScope, ProfileView } from '../organizations/organization-scopes.read-model';
+import { TokensService } from '../tokens/tokens.service';
+import type { User } from '../users/user.entity';
+import { Session } from './session.entity';
+import { SessionNotFoundError } from './sessions.errors';
+import { LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
+
+/** last_used_at is kept to this resolution on access; refreshes always set it. */
+export const LAST_USED_RESOLUTION_SECONDS = 60;
+
+export interface IssuedSession {
+  token: string;
+  refreshToken: string;
+  user: User;
+  currentOrganization: OrganizationScope | null;
+  organizations: OrganizationScope[];
+}
+
+export interface SessionView {
+  session: Session;
+  current: boolean;
+}
+
+/** The sessions table: opening a session at sign-in, checking it on every request, listing and ending it. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly tokenSettings: TokenSettings,
+    private readonly settings: SessionSettings,
+    private readonly tx: TransactionHost,
+    private readonly sessions: SessionsRepository,
+    private readonly tokens: TokensService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Opens a session in the user's current organization and issues its first token pair: the
+   * session row and its audit event in one transaction, while the access token is signed on the
+   * thread pool. Neither token leaves before the session is stored; a failed write discards both.
+   */
+  async open({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
+    const sessionId = randomUUID();
+    const jti = randomUUID();
+    const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
+    // A new session ends after REFRESH_TOKEN_TTL unless refreshed, and never after SESSION_MAX_LIFETIME.
+    const sessionEnd = new Date(Date.now() + Math.min(this.tokenSettings.refreshTokenTtl, this.settings.maxLifetime) * 1000);
+    const [, pair] = await Promise.all([
+      this.tx.run(async () => {
+        await this.sessions.insert({
+          id: sessionId,
+          userId: user.id,
+          organizationId: current?.id ?? null,
+          refreshTokenHash: sha256Hex(jti),
+          userAgent: client.userAgent,
+          ip: client.ip,
+          expiresAt: sessionEnd,
+        });
+        await this.audit.record({
+          type: 'login.succeeded',
+          actorUserId: user.id,
+          organizationId: current?.id,
+          targetId: sessionId,
+        });
+      }),
+      this.tokens.signPair({ user, sessionId, organization: current }, sessionEnd, jti),
+    ]);
+    return { ...pair, user, currentOrganization: current, organizations };
+  }
+
+  /**
+   * The live half of the bearer check: the session is not revoked or expired, its user exists and
+   * the token's organization is not deleted; with `withProfile`, the same statement reads the
+   * user's profile. last_used_at is bumped at most once a minute per session.
+   */
+  async checkLive(
+    claims: { sid: string; sub: string; org_id: string | null },
+    withProfile: boolean,
+  ): Promise<LiveSessionCheck | null> {
+    const live = await this.sessions.findLiveSessionCheck(claims.sid, claims.sub, claims.org_id, withProfile);
+    if (!live || !live.organizationLive) return null;
+    if (Date.now() - live.lastUsedAt.getTime() > LAST_USED_RESOLUTION_SECONDS * 1000) {
+      await this.sessions.touch(claims.sid, LAST_USED_RESOLUTION_SECONDS);
+    }
+    return live;
+  }
+
+  /** POST /logout: revokes the caller's session; its tokens stop working at once. */
+  logout(principal: Principal): Promise<void> {
+    return this.tx.run(async () => {
+      await this.sessions.revoke(principal.sessionId, 'logout');
+      await this.recordRevocation(principal, principal.sessionId, 'logout');
+    });
+  }
+
+  async listSessions(principal: Principal): Promise<SessionView[]> {
+    const sessions = await this.sessions.findLiveByUser(principal.userId);
+    return sessions.map((session) => ({ session, current: session.id === principal.sessionId }));
+  }
+
+  /**
+   * Revokes one of the caller's live sessions (the current one too: that is a logout). Another
+   * user's session, an unknown id and a malformed one are all the same 404.
+   */
+  async deleteSession(principal: Principal, sessionId: string): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFoundError();
+    await this.tx.run(async () => {
+      if (!(await this.sessions.revoke(sessionId, 'session_deleted', principal.userId))) throw new SessionNotFoundError();
+      await this.recordRevocation(principal, sessionId, 'session_deleted');
+    });
+  }
+
+  /** Revokes every live session of the user but `exceptId`; inside the caller's transaction. */
+  revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
+    return this.sessions.revokeAllOfUser(userId, reason, exceptId);
+  }
+
+  private recordRevocation(principal: Principal, sessionId: string, reason: RevocationReason): Promise<void> {
+    return this.audit.record({
+      type: 'session.revoked',
+      actorUserId: principal.userId,
+      organizationId: principal.organizationId,
+      targetId: sessionId,
+      details: { reason },
+    });
+  }
+}
+
+/** The organization the user last chose, if still theirs; else the oldest membership. */
+export function pickCurrentOrganization(
+  organizations: OrganizationScope[],
+  lastOrganizationId: string | null,
+): OrganizationScope | null {
+  return organizations.find((organization) => organization.id === lastOrganizationId) ?? organizations[0] ?? null;
+}
