@@ -1,18 +1,11 @@
 import { loginAs, registerUser } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { addTeammate, createTeam, bearer } from '../support/team';
 
 const VIEWER_ROLE = '00000000-0000-4000-8000-000000000005';
 
 describe('GET /api/v1/audit-events', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it("lists the organization's security events newest first, with actor, IP and request id", async () => {
     const owner = await registerUser(t.api);

@@ -1,19 +1,15 @@
 import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { importPKCS8 } from 'jose';
 import { loginAs, LoginResult, registerUser } from '../support/factories';
-import { BOOT_TIMEOUT, createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { claimsOf, kidOf, segment, signClaims, storedPrivateKey } from '../support/tokens';
 
 describe('bearer authentication (the global guard)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let session: LoginResult;
 
   beforeAll(async () => {
-    t = await createTestApp();
     session = await loginAs(t.api, await registerUser(t.api));
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
   });
 
   const me = (token: string) => t.api().get('/api/v1/me').set('Authorization', `Bearer ${token}`);

@@ -1,19 +1,12 @@
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { newCredentials } from '../support/factories';
 import { addTeammate, createTeam, invite } from '../support/team';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 // Meant for a real PostgreSQL (TEST_DATABASE_URL), where requests truly overlap; the embedded
 // database serializes transactions and must reach the same end state.
 describe('concurrent changes to one organization', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { DB_POOL_SIZE: '10' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { DB_POOL_SIZE: '10' } });
 
   it('leaves exactly one owner when the only two owners demote each other at once', async () => {
     for (let round = 0; round < 5; round++) {

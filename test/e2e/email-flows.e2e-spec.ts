@@ -8,7 +8,7 @@ import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { freePort } from '../support/service-process';
 import { SmtpSink, tokenFrom } from '../support/smtp-sink';
 import { bearer } from '../support/team';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, useTestApp } from '../support/test-app';
 
 const VERIFY = /confirm your email/i;
 const RESET = /reset your password/i;
@@ -16,16 +16,15 @@ const MAIL_ENV = { MAIL_POLL_INTERVAL_MS: '100', MAIL_RETRY_BASE_MS: '100', PUBL
 
 describe('email verification and password recovery over SMTP', () => {
   const smtp = new SmtpSink();
-  let t: TestApp;
+  let port: number;
 
   beforeAll(async () => {
-    const port = await smtp.start();
-    t = await createTestApp({
-      env: { ...MAIL_ENV, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Togul <no-reply@togul.test>' },
-    });
+    port = await smtp.start();
   });
+  const t = useTestApp(() => ({
+    env: { ...MAIL_ENV, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Togul <no-reply@togul.test>' },
+  }));
   afterAll(async () => {
-    await t.close();
     await smtp.stop();
   });
 
@@ -221,14 +220,13 @@ describe('email verification and password recovery over SMTP', () => {
 
 describe('REQUIRE_VERIFIED_EMAIL=true', () => {
   const smtp = new SmtpSink();
-  let t: TestApp;
+  let port: number;
 
   beforeAll(async () => {
-    const port = await smtp.start();
-    t = await createTestApp({ env: { ...MAIL_ENV, SMTP_URL: `smtp://127.0.0.1:${port}`, REQUIRE_VERIFIED_EMAIL: 'true' } });
+    port = await smtp.start();
   });
+  const t = useTestApp(() => ({ env: { ...MAIL_ENV, SMTP_URL: `smtp://127.0.0.1:${port}`, REQUIRE_VERIFIED_EMAIL: 'true' } }));
   afterAll(async () => {
-    await t.close();
     await smtp.stop();
   });
 

@@ -2,20 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
 import { addTeammate, createTeam, invite, authenticated } from '../support/team';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const HOUR = 3_600_000;
 
 describe('invitations', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const as = (token: string) => authenticated(t.api, token);
   const accept = (body: object) => t.api().post('/api/v1/invitations/accept').send(body);
@@ -203,14 +196,7 @@ describe('invitations', () => {
 });
 
 describe('invitations with ORG_MAX_MEMBERS', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ORG_MAX_MEMBERS: '3' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { ORG_MAX_MEMBERS: '3' } });
 
   it('counts members and pending invitations against the limit and answers 403 beyond it', async () => {
     const team = await createTeam(t.api);

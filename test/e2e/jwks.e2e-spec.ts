@@ -4,14 +4,14 @@ import { promisify } from 'node:util';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, importPKCS8, JSONWebKeySet, jwtVerify } from 'jose';
 import { SigningKeysService } from '../../src/tokens/signing-keys.service';
 import { loginAs, registerUser } from '../support/factories';
-import { BOOT_TIMEOUT, createTestApp, TestApp } from '../support/test-app';
+import { BOOT_TIMEOUT, createTestApp, TestAppHandle, useTestApp } from '../support/test-app';
 import { randomBytes } from 'node:crypto';
 import { claimsOf, kidOf, signClaims, storedPrivateKey, storedRefreshTokenKey } from '../support/tokens';
 
 const run = promisify(execFile);
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
-async function jwksOf(t: TestApp): Promise<JSONWebKeySet> {
+async function jwksOf(t: TestAppHandle): Promise<JSONWebKeySet> {
   return (await t.api().get('/.well-known/jwks.json').expect(200)).body as JSONWebKeySet;
 }
 
@@ -24,14 +24,7 @@ function rsaKeyPair() {
 }
 
 describe('GET /.well-known/jwks.json', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('publishes the public signing key only: kid, alg, use sig, and no private member', async () => {
     const response = await t.api().get('/.well-known/jwks.json').expect(200);
@@ -99,15 +92,11 @@ describe('GET /.well-known/jwks.json', () => {
 });
 
 describe('OpenAPI document of the token lifecycle routes', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let doc: Record<string, any>;
 
   beforeAll(async () => {
-    t = await createTestApp();
     doc = (await t.api().get('/api/openapi.json').expect(200)).body as Record<string, any>;
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
   });
 
   const errorsOf = (operation: Record<string, any>) =>
@@ -160,14 +149,7 @@ describe('OpenAPI document of the token lifecycle routes', () => {
 });
 
 describe('key rotation by `npm run keys:rotate`', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const rotateKeys = async () => {
     const databaseUrl = (t.dataSource.options as { url: string }).url;
@@ -236,16 +218,9 @@ describe('key rotation by `npm run keys:rotate`', () => {
 });
 
 describe('key rotation by configuration: JWT_PRIVATE_KEY with JWT_PREVIOUS_PUBLIC_KEYS', () => {
-  let t: TestApp;
   const previous = rsaKeyPair();
   const current = rsaKeyPair();
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { JWT_PRIVATE_KEY: current.privatePem, JWT_PREVIOUS_PUBLIC_KEYS: previous.publicPem } });
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { JWT_PRIVATE_KEY: current.privatePem, JWT_PREVIOUS_PUBLIC_KEYS: previous.publicPem } });
 
   it('signs with the configured key, and publishes and accepts the previous one; no key is stored', async () => {
     const login = await loginAs(t.api, await registerUser(t.api));

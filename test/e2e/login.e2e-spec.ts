@@ -1,20 +1,13 @@
 import * as bcrypt from 'bcrypt';
 import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
 
 const OWNER_PERMISSIONS_COUNT = 30;
 
 describe('POST /api/v1/login', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { BCRYPT_COST: '5' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { BCRYPT_COST: '5' } });
 
   it('answers the seed SessionResponse: tokens, user, current organization and all organizations', async () => {
     const user = await registerUser(t.api, { name: 'Onur Kacmaz' });
@@ -249,14 +242,7 @@ describe('POST /api/v1/login', () => {
 });
 
 describe('POST /api/v1/login with LOGIN_HIDE_UNKNOWN_ACCOUNTS=true', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_HIDE_UNKNOWN_ACCOUNTS: 'true' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { LOGIN_HIDE_UNKNOWN_ACCOUNTS: 'true' } });
 
   it('answers 401 invalid_credentials for an unknown email, as for a wrong password', async () => {
     const unknown = await t

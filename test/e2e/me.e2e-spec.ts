@@ -1,16 +1,9 @@
 import { loginAs, LoginResult, registerUser } from '../support/factories';
-import { BOOT_TIMEOUT, createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { claimsOf } from '../support/tokens';
 
 describe('GET and PATCH /api/v1/me', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('answers the user, the organization of the access token and every organization of the caller', async () => {
     const user = await registerUser(t.api, { name: 'Me Myself' });
@@ -103,14 +96,7 @@ describe('GET and PATCH /api/v1/me', () => {
 });
 
 describe('POST /api/v1/me/switch-organization', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const switchTo = (session: Pick<LoginResult, 'token' | 'refresh_token'>, organizationId: unknown) =>
     t

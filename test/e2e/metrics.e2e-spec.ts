@@ -1,17 +1,10 @@
 import { registerUser } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 
 describe('GET /metrics', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { METRICS_TOKEN, LOGIN_FREE_FAILURES: '0', RATE_LIMIT_FORGOT_PASSWORD: '1/1m' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { METRICS_TOKEN, LOGIN_FREE_FAILURES: '0', RATE_LIMIT_FORGOT_PASSWORD: '1/1m' } });
 
   const scrape = async () =>
     (
@@ -63,14 +56,7 @@ describe('GET /metrics', () => {
 });
 
 describe('GET /metrics without METRICS_TOKEN', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('does not exist on the public port', async () => {
     const response = await t.api().get('/metrics').expect(404);

@@ -4,17 +4,10 @@ import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { newCredentials } from '../support/factories';
 import type { paths } from '../support/generated/api';
 import { generateTypes, GENERATED_TYPES_PATH } from '../support/openapi-types';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('a client generated from /api/openapi.json', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('matches the committed types (run `npm run openapi:generate` after an API change)', async () => {
     const document = (await t.api().get('/api/openapi.json').expect(200)).body;

@@ -1,15 +1,8 @@
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { registerUser } from '../support/factories';
 
 describe('operations: probes, request ids, errors, OpenAPI', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('answers GET /healthz with {status: ok}', async () => {
     const response = await t.api().get('/healthz').expect(200);
@@ -158,14 +151,7 @@ describe('operations: probes, request ids, errors, OpenAPI', () => {
 });
 
 describe('CORS_ORIGINS', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { CORS_ORIGINS: 'https://app.example.com' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { CORS_ORIGINS: 'https://app.example.com' } });
 
   it('lets a listed origin call the API from a browser, and no other', async () => {
     const allowed = await t

@@ -1,15 +1,8 @@
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { loginAs, registerUser } from '../support/factories';
 
 describe('POST and GET /api/v1/organizations', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('creates an organization owned by the caller and lists it with the others', async () => {
     const user = await registerUser(t.api, { name: 'Multi Org' });

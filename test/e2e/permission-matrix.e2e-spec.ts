@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_IDS, SystemRoleKey } from '../../src/organizations/permissions';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { addTeammate, BUILT_IN_ROLES, createFullTeam, invite, Team, Teammate } from '../support/team';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -26,15 +26,11 @@ const READERS: SystemRoleKey[] = ['owner', 'admin', 'developer', 'analyst'];
 const MANAGERS: SystemRoleKey[] = ['owner', 'admin'];
 
 describe('permissions of the built-in roles, endpoint by endpoint', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let team: FullTeam;
 
   beforeAll(async () => {
-    t = await createTestApp();
     team = await createFullTeam(t.api);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const customRole = async (): Promise<string> => {

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { loginAs, registerUser } from '../support/factories';
 import { RedisProcess } from '../support/redis-process';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TestApp, TestAppHandle, useTestApp } from '../support/test-app';
 
-const wrongLogin = (t: TestApp, email: string) =>
+const wrongLogin = (t: TestAppHandle, email: string) =>
   t.api().post('/api/v1/login').send({ username: email, password: 'wrong-password' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('per-account login throttle', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_FREE_FAILURES: '2', LOGIN_MAX_FAILURES: '10', LOGIN_BLOCK_DURATION: '15m' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { LOGIN_FREE_FAILURES: '2', LOGIN_MAX_FAILURES: '10', LOGIN_BLOCK_DURATION: '15m' } });
 
   it('lets the free failures through, then locks the account for a growing delay with Retry-After', async () => {
     const user = await registerUser(t.api);
@@ -89,14 +82,7 @@ describe('per-account login throttle', () => {
 });
 
 describe('per-account block after checked failures', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_FREE_FAILURES: '3', LOGIN_MAX_FAILURES: '4', LOGIN_BLOCK_DURATION: '15m' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { LOGIN_FREE_FAILURES: '3', LOGIN_MAX_FAILURES: '4', LOGIN_BLOCK_DURATION: '15m' } });
 
   it('blocks for LOGIN_BLOCK_DURATION at LOGIN_MAX_FAILURES in the window, the right password included', async () => {
     const user = await registerUser(t.api);
@@ -107,14 +93,7 @@ describe('per-account block after checked failures', () => {
 });
 
 describe('refused login attempts are held', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_FREE_FAILURES: '0', LOGIN_REFUSAL_DELAY_MS: '400' } });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { LOGIN_FREE_FAILURES: '0', LOGIN_REFUSAL_DELAY_MS: '400' } });
 
   it('answers a refused attempt only after LOGIN_REFUSAL_DELAY_MS', async () => {
     const user = await registerUser(t.api);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { loginAs, LoginResult, registerUser } from '../support/factories';
-import { BOOT_TIMEOUT, createTestApp, TestApp } from '../support/test-app';
+import { TestAppHandle, useTestApp } from '../support/test-app';
 import { claimsOf } from '../support/tokens';
 
 const CONCURRENT = 12;
@@ -19,11 +19,11 @@ interface SessionRow {
   organization_id: string | null;
 }
 
-function helpers(get: () => TestApp) {
-  const refresh = (refreshToken: unknown) => get().api().post('/api/v1/refresh-token').send({ refresh_token: refreshToken });
-  const me = (token: string) => get().api().get('/api/v1/me').auth(token, { type: 'bearer' });
+function helpers(t: TestAppHandle) {
+  const refresh = (refreshToken: unknown) => t.api().post('/api/v1/refresh-token').send({ refresh_token: refreshToken });
+  const me = (token: string) => t.api().get('/api/v1/me').auth(token, { type: 'bearer' });
   const sessionRow = async (token: string): Promise<SessionRow> => {
-    const [row] = await get().dataSource.query<SessionRow[]>('SELECT * FROM sessions WHERE id = $1', [claimsOf(token).sid]);
+    const [row] = await t.dataSource.query<SessionRow[]>('SELECT * FROM sessions WHERE id = $1', [claimsOf(token).sid]);
     return row;
   };
   const race = async (refreshToken: string) => {
@@ -38,15 +38,8 @@ function helpers(get: () => TestApp) {
 }
 
 describe('POST /api/v1/refresh-token', () => {
-  let t: TestApp;
-  const { refresh, me, sessionRow, race } = helpers(() => t);
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
+  const { refresh, me, sessionRow, race } = helpers(t);
 
   it('rotates: answers a new SessionResponse, the new tokens work and the database keeps only hashes', async () => {
     const user = await registerUser(t.api, { name: 'Rota Tion' });
@@ -160,15 +153,8 @@ describe('POST /api/v1/refresh-token', () => {
 });
 
 describe('POST /api/v1/refresh-token with REFRESH_REUSE_GRACE_SECONDS=60', () => {
-  let t: TestApp;
-  const { refresh, me, sessionRow, race } = helpers(() => t);
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '60' } });
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '60' } });
+  const { refresh, me, sessionRow, race } = helpers(t);
 
   it('refuses the just-rotated token with 401 unauthorized without revoking; the newest token keeps working', async () => {
     const login = await loginAs(t.api, await registerUser(t.api));
@@ -220,18 +206,11 @@ describe('POST /api/v1/refresh-token with REFRESH_REUSE_GRACE_SECONDS=60', () =>
 });
 
 describe('a session ends at SESSION_MAX_LIFETIME however often it is refreshed', () => {
-  let t: TestApp;
-  const { refresh, me, sessionRow } = helpers(() => t);
+  const t = useTestApp({ env: { REFRESH_TOKEN_TTL: '30m', SESSION_MAX_LIFETIME: '1h' } });
+  const { refresh, me, sessionRow } = helpers(t);
   // Refresh tokens for 30 minutes, sessions for at most an hour.
   const REFRESH_TTL = 1800;
   const MAX = 3600;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { REFRESH_TOKEN_TTL: '30m', SESSION_MAX_LIFETIME: '1h' } });
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
 
   const sessionTimes = async (token: string) => {
     const [row] = await t.dataSource.query<{ created_at: Date; expires_at: Date }[]>(

@@ -1,17 +1,10 @@
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { newCredentials, registerUser, loginAs } from '../support/factories';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 describe('POST /api/v1/register', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('answers 200 with exactly the User fields and no tokens', async () => {
     const credentials = newCredentials({ name: 'Ada Lovelace' });

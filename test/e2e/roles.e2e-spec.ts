@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { addTeammate, createTeam, invite, authenticated } from '../support/team';
-import { createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 // The contract's catalog and built-in roles, written out here so the test checks the code against the contract.
 const CATALOG = [
@@ -66,14 +66,7 @@ const BUILT_IN: Record<string, string[]> = {
 };
 
 describe('roles and the permission catalog', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const as = (token: string) => authenticated(t.api, token);
 

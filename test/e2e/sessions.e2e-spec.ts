@@ -1,5 +1,5 @@
 import { loginAs, registerUser } from '../support/factories';
-import { BOOT_TIMEOUT, createTestApp, TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { claimsOf } from '../support/tokens';
 
 interface SessionItem {
@@ -13,14 +13,7 @@ interface SessionItem {
 }
 
 describe('logout and sessions', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const sessionsOf = async (token: string): Promise<SessionItem[]> =>
     (await t.api().get('/api/v1/me/sessions').auth(token, { type: 'bearer' }).expect(200)).body.sessions as SessionItem[];
@@ -161,14 +154,7 @@ describe('logout and sessions', () => {
 });
 
 describe('sessions behind a proxy (TRUST_PROXY=loopback)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { TRUST_PROXY: 'loopback' } });
-  }, BOOT_TIMEOUT);
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { TRUST_PROXY: 'loopback' } });
 
   it('shows the X-Forwarded-For client address, at sign-in and after a refresh', async () => {
     const user = await registerUser(t.api);

@@ -111,3 +111,53 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
 /** For beforeAll hooks that boot an app: key generation and the embedded database can take seconds on a busy machine. */
 export const BOOT_TIMEOUT = 30_000;
+
+/** What a test reaches through useTestApp(): the app booted for its describe block, closed by that block's afterAll. */
+export type TestAppHandle = Omit<TestApp, 'close'>;
+
+/**
+ * Boots one app for the surrounding describe block (beforeAll, with BOOT_TIMEOUT) and closes it
+ * in afterAll. Call it in the describe body; the handle reaches the app lazily, so use it inside
+ * tests and hooks, not while the block is being declared. Options given as a function are read
+ * when the app boots, after the beforeAll hooks declared above this call (e.g. one starting a
+ * server whose port goes into the env); afterAll hooks declared below it run after the close.
+ */
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): TestAppHandle {
+  let booted: TestApp | undefined;
+  const current = (): TestApp => {
+    if (!booted) throw new Error('useTestApp: the app is not booted yet; reach it inside a test or hook');
+    return booted;
+  };
+
+  beforeAll(async () => {
+    booted = await createTestApp(typeof options === 'function' ? options() : options);
+  }, BOOT_TIMEOUT);
+  afterAll(async () => {
+    const app = booted;
+    booted = undefined;
+    await app?.close();
+  });
+
+  return {
+    get app() {
+      return current().app;
+    },
+    get config() {
+      return current().config;
+    },
+    get url() {
+      return current().url;
+    },
+    api: () => current().api(),
+    get dataSource() {
+      return current().dataSource;
+    },
+    get logs() {
+      return current().logs;
+    },
+    rawLogs: () => current().rawLogs(),
+    get databaseName() {
+      return current().databaseName;
+    },
+  };
+}

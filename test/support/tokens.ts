@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importPKCS8, JWTPayload, SignJWT } from 'jose';
 
 type CryptoKey = webcrypto.CryptoKey;
-import { TestApp } from './test-app';
+import { TestAppHandle } from './test-app';
 
 export type Claims = JWTPayload & Record<string, unknown>;
 
@@ -19,7 +19,7 @@ export function kidOf(token: string): string {
 }
 
 /** The private key the service generated and stored (the test owns the database). */
-export async function storedPrivateKey(t: TestApp, kid?: string): Promise<{ kid: string; key: CryptoKey }> {
+export async function storedPrivateKey(t: TestAppHandle, kid?: string): Promise<{ kid: string; key: CryptoKey }> {
   const [row] = await t.dataSource.query<{ kid: string; material: string }[]>(
     kid === undefined
       ? 'SELECT kid, material FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1'
@@ -35,7 +35,7 @@ export function signClaims(claims: Claims, key: CryptoKey | Uint8Array, kid: str
 }
 
 /** The HMAC key the service generated for refresh tokens (the test owns the database). */
-export async function storedRefreshTokenKey(t: TestApp): Promise<{ kid: string; key: Uint8Array }> {
+export async function storedRefreshTokenKey(t: TestAppHandle): Promise<{ kid: string; key: Uint8Array }> {
   const [row] = await t.dataSource.query<{ kid: string; secret: string }[]>('SELECT kid, secret FROM refresh_token_keys');
   return { kid: row.kid, key: new Uint8Array(Buffer.from(row.secret)) };
 }
