@@ -110,7 +110,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 }
 
 /** For beforeAll hooks that boot an app: key generation and the embedded database can take seconds on a busy machine. */
-export const BOOT_TIMEOUT = 30_000;
+export const BOOT_TIMEOUT = 60_000;
 
 /** What a test reaches through useTestApp(): the app booted for its describe block, closed by that block's afterAll. */
 export type TestAppHandle = Omit<TestApp, 'close'>;
@@ -142,8 +142,8 @@ export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}
     get app() {
       return current().app;
     },
-    get config() {
-      return current().config;
+    get settings() {
+      return current().settings;
     },
     get url() {
       return current().url;
