@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { createDataSource } from './src/database/data-source';
 
 /**

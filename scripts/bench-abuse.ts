@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+
 import { call, closeConnections, percentile, sleep, startBuiltService } from './bench-support';
 
 const COST = process.env.BENCH_BCRYPT_COST ?? '12';

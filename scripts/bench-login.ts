@@ -12,7 +12,9 @@
  * level's limit comes from comparisons timed just before and just after it.
  */
 import { availableParallelism } from 'node:os';
+
 import * as bcrypt from 'bcrypt';
+
 import { call, closeConnections, fmt, percentile, runLoad, sleep, startBuiltService } from './bench-support';
 
 const COST = Number(process.env.BENCH_BCRYPT_COST ?? 12);

@@ -1,9 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
+
 import { Client } from 'pg';
+
 import { RATE_LIMITED_ACTIONS } from '../src/config/rate-limit.settings';
 
 // Benchmarks send everything from 127.0.0.1: per-IP limits would measure the limiter, not the service.

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+
 import { writeFileSync } from 'node:fs';
+
 import { createApplication } from '../src/bootstrap';
 import { createLogger } from '../src/common/logging/logger';
-import { buildOpenApiDocument } from '../src/configure-app';
 import { loadSettings } from '../src/config/settings';
-import { generateTypes, GENERATED_TYPES_PATH } from '../test/support/openapi-types';
+import { buildOpenApiDocument } from '../src/configure-app';
+import { GENERATED_TYPES_PATH, generateTypes } from '../test/support/openapi-types';
 
 /**
  * `npm run openapi:generate`: builds the OpenAPI document of the service (booted on an in-memory

@@ -1,10 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
+
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './common/logging/logger';
-import { configureApp, createHttpAdapter } from './configure-app';
 import { Settings } from './config/settings';
+import { configureApp, createHttpAdapter } from './configure-app';
 import { openDatabase } from './database/database-connection';
 import { runMigrations } from './database/run-migrations';
 

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+
 import { existsSync } from 'node:fs';
+
 import pino from 'pino';
+
 import { createApplication } from './bootstrap';
 import { createLogger } from './common/logging/logger';
 import { InvalidSettingsError, loadSettings, Settings } from './config/settings';

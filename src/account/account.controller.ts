@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { CurrentPrincipal, Public } from '../common/request/decorators';
 import type { Principal } from '../common/request/principal';

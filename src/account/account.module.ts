@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
+
 import { TransactionHost } from '../database/transaction-host';
 import { EmailToken, EmailTokenPurpose } from './email-token.entity';
 

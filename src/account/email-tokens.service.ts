@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
+
 import { sha256Hex } from '../common/crypto';
 import { InvalidEmailTokenError } from './account.errors';
 import { EmailToken, EmailTokenPurpose } from './email-token.entity';

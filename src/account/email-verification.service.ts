@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import type { Principal } from '../common/request/principal';
 import { AccountSettings } from '../config/account.settings';
 import { TransactionHost } from '../database/transaction-host';

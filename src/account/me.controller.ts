@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { CurrentProfile, NeedsProfile } from '../auth/profile.decorator';
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { CurrentPrincipal } from '../common/request/decorators';

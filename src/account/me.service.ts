@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import type { Principal } from '../common/request/principal';
 import type { OrganizationScope, ProfileView } from '../organizations/organization-scopes.read-model';
 import { ReadOnlyUserError } from '../organizations/organizations.errors';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/request/principal';
 import { AccountSettings } from '../config/account.settings';

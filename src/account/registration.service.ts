@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { TransactionHost } from '../database/transaction-host';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PasswordHasher } from '../users/password-hasher';

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
+
 import { LOGGER } from '../common/logging/logger.module';
 import { requestContext } from '../common/logging/request-context';
-import { AuditDetails, AuditEvent } from './audit-event.entity';
 import { AuditRepository, NewAuditEvent } from './audit.repository';
+import { AuditDetails, AuditEvent } from './audit-event.entity';
 
 export type AuditEventType =
   | 'login.succeeded'

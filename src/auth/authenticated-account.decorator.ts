@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+
 import type { ProfileView } from '../organizations/organization-scopes.read-model';
 
 /** What the login guard authenticated: the account with its organizations. */

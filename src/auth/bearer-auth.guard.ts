@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+
 import { AuthenticatedRequest, IS_PUBLIC } from '../common/request/decorators';
 import { UnauthorizedError } from './auth.errors';
 import { BearerAuthService } from './bearer-auth.service';

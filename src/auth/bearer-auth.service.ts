@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import type { Principal } from '../common/request/principal';
 import type { ProfileView } from '../organizations/organization-scopes.read-model';
 import { SessionsService } from '../sessions/sessions.service';

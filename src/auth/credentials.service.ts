@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { AuditService } from '../audit/audit.service';
 import { LoginSettings } from '../config/login.settings';
 import { LoginOutcome, MetricsService } from '../metrics/metrics.service';

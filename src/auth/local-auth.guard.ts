@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
+
 import { validateBody } from '../common/http/validation';
 import type { ProfileView } from '../organizations/organization-scopes.read-model';
 import { InvalidCredentialsError } from './auth.errors';

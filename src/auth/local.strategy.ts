@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
+
 import type { ProfileView } from '../organizations/organization-scopes.read-model';
 import { CredentialsService } from './credentials.service';
 

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { Client, Public } from '../common/request/decorators';
 import type { ClientInfo } from '../common/request/principal';

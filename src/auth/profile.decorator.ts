@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+
 import type { ProfileView } from '../organizations/organization-scopes.read-model';
 
 export const NEEDS_PROFILE = 'identity:needsProfile';

@@ -1,4 +1,4 @@
-import { SettingRefused, setting, SettingsTable } from './setting';
+import { setting, SettingRefused, SettingsTable } from './setting';
 
 /** The Prometheus scrape endpoint. */
 export class MetricsSettings {

@@ -1,4 +1,4 @@
-import { SettingRefused, setting, Setting, SettingsTable, parseDuration } from './setting';
+import { parseDuration, Setting, setting, SettingRefused, SettingsTable } from './setting';
 
 export const RATE_LIMITED_ACTIONS = [
   'login',

@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+
 import { Settings, SETTINGS_SLICES } from './settings';
 
 /**

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+
 import { InvalidSettingsError, loadSettings } from './settings';
 
 function problemsOf(env: Record<string, string>): string[] {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { ACCOUNT_SETTINGS, AccountSettings } from './account.settings';
 import { DATABASE_SETTINGS, DatabaseSettings } from './database.settings';
 import { LOGIN_SETTINGS, LoginSettings } from './login.settings';

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+
 import { setting, SettingRefused, SettingsTable } from './setting';
 
 export type JwtAlgorithm = 'RS256' | 'ES256' | 'HS256';

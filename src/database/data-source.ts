@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { DataSource, DataSourceOptions } from 'typeorm';
 
 export interface DataSourceSettings {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+
 import { DatabaseSettings } from '../config/database.settings';
 import { createDataSource } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { HealthController } from './health.controller';
 import { HealthRepository } from './health.repository';

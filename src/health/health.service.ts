@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { RateLimitSettings } from '../config/rate-limit.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitStore } from '../rate-limit/rate-limit-store';

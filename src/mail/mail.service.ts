@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { MailSettings } from '../config/mail.settings';
 import { NewEmail, OutboxRepository } from './outbox.repository';
 

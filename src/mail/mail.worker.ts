@@ -1,14 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { Logger } from 'pino';
+
 import { LOGGER } from '../common/logging/logger.module';
 import { MailSettings } from '../config/mail.settings';
 import { ServerSettings } from '../config/server.settings';
 import { MetricsService } from '../metrics/metrics.service';
-import { OutboxEmail } from './outbox-email.entity';
 import { OutboxRepository } from './outbox.repository';
+import { OutboxEmail } from './outbox-email.entity';
 
 const BATCH = 10;
 // Longer than the SMTP timeouts below together, so a claim never lapses during a send.

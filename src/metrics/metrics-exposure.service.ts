@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
+
 import { AppError } from '../common/errors/app-error';
 import { MetricsSettings } from '../config/metrics.settings';
 import { MetricsService } from './metrics.service';

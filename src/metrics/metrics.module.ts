@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+
 import { MetricsController } from './metrics.controller';
-import { MetricsExposure } from './metrics-exposure.service';
 import { MetricsService } from './metrics.service';
+import { MetricsExposure } from './metrics-exposure.service';
 
 /** Global: every feature records into the one registry. */
 @Global()

@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentPrincipal } from '../common/request/decorators';
 import type { Principal } from '../common/request/principal';
-import { ApiErrors } from '../common/http/api-errors.decorator';
 import { AuditEventsPage, AuditEventsQuery, toAuditEventResponse } from './dto/audit-event.response';
 import { OrganizationsService } from './organizations.service';
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto';
 import { TransactionHost } from '../database/transaction-host';

@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/request/decorators';
-import type { Principal } from '../common/request/principal';
-import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
-import { Public } from '../common/request/decorators';
+
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { toMemberResponse } from './dto/member.response';
+import { CurrentPrincipal } from '../common/request/decorators';
+import { Public } from '../common/request/decorators';
+import type { Principal } from '../common/request/principal';
+import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { AcceptInvitationDto, CreateInvitationDto, DEFAULT_INVITATION_HOURS } from './dto/invitation.dto';
 import {
   AcceptedInvitationResponse,
@@ -15,6 +15,7 @@ import {
   InvitationList,
   toInvitationResponse,
 } from './dto/invitation.response';
+import { toMemberResponse } from './dto/member.response';
 import { InvitationAcceptanceService } from './invitation-acceptance.service';
 import { InvitationsService } from './invitations.service';
 

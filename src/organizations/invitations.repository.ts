@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { TransactionHost } from '../database/transaction-host';
 import { Invitation } from './invitation.entity';
 import { Role } from './role.entity';

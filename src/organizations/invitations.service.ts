@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
+
 import { sha256Hex } from '../common/crypto';
 import type { Principal } from '../common/request/principal';
 import { OrganizationSettings } from '../config/organizations.settings';

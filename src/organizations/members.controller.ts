@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/request/decorators';
-import type { Principal } from '../common/request/principal';
+
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { CurrentPrincipal } from '../common/request/decorators';
+import type { Principal } from '../common/request/principal';
 import { MemberEnvelope, MemberList, toMemberResponse } from './dto/member.response';
 import { UpdateMemberDto } from './dto/update-member.dto';
 import { MembersService } from './members.service';

@@ -8,6 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+
 import { User } from '../users/user.entity';
 import { Organization } from './organization.entity';
 import { Role } from './role.entity';

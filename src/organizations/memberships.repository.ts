@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+
 import { TransactionHost } from '../database/transaction-host';
 import { User } from '../users/user.entity';
 import { Membership } from './membership.entity';
-import { ORGANIZATIONS_OF_USER, OrganizationScope } from './organization-scopes.read-model';
 import { Organization } from './organization.entity';
+import { ORGANIZATIONS_OF_USER, OrganizationScope } from './organization-scopes.read-model';
 import { SYSTEM_ROLE_IDS } from './permissions';
 import { Role } from './role.entity';
 

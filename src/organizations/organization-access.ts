@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+
 import type { Principal } from '../common/request/principal';
+import { MembershipsRepository } from './memberships.repository';
+import { Organization } from './organization.entity';
 import {
   NoOrganizationScopeError,
   NotAMemberError,
@@ -9,9 +12,7 @@ import {
   PermissionNotHeldError,
   ReadOnlyUserError,
 } from './organizations.errors';
-import { MembershipsRepository } from './memberships.repository';
 import { OrganizationsRepository } from './organizations.repository';
-import { Organization } from './organization.entity';
 import { Permission, SYSTEM_ROLE_IDS } from './permissions';
 import { Role } from './role.entity';
 

@@ -1,14 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/request/decorators';
-import type { Principal } from '../common/request/principal';
+
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { CurrentPrincipal } from '../common/request/decorators';
+import type { Principal } from '../common/request/principal';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
-import { toOrganizationSummaryResponse } from './dto/organization-summary.response';
-import { OrganizationSummaryEnvelope, OrganizationSummaryList } from './dto/organization.responses';
 import { OrganizationEnvelope, toOrganizationResponse } from './dto/organization.response';
+import { OrganizationSummaryEnvelope, OrganizationSummaryList } from './dto/organization.responses';
+import { toOrganizationSummaryResponse } from './dto/organization-summary.response';
 import { UpdateOrganizationDto } from './dto/update-organization.dto';
 import { OrganizationsService } from './organizations.service';
 

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
+
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
-import { AuditEventsController } from './audit-events.controller';
 import { UsersModule } from '../users/users.module';
+import { AuditEventsController } from './audit-events.controller';
+import { InvitationAcceptanceService } from './invitation-acceptance.service';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
-import { InvitationAcceptanceService } from './invitation-acceptance.service';
 import { InvitationsService } from './invitations.service';
 import { MembersController } from './members.controller';
-import { MembershipsRepository } from './memberships.repository';
 import { MembersService } from './members.service';
+import { MembershipsRepository } from './memberships.repository';
 import { OrganizationAccess } from './organization-access';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';

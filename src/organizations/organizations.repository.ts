@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+
 import { TransactionHost } from '../database/transaction-host';
 import { Organization } from './organization.entity';
 

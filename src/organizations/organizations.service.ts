@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
+
 import { AuditPage, AuditService, decodeCursor } from '../audit/audit.service';
-import type { Principal } from '../common/request/principal';
 import { AppError } from '../common/errors/app-error';
+import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
-import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
-import { LastOrganizationError, ReadOnlyUserError, SlugTakenError } from './organizations.errors';
 import { MembershipsRepository, MembershipView } from './memberships.repository';
-import { OrganizationScope } from './organization-scopes.read-model';
 import { Organization } from './organization.entity';
+import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
+import { OrganizationScope } from './organization-scopes.read-model';
+import { LastOrganizationError, ReadOnlyUserError, SlugTakenError } from './organizations.errors';
 import { OrganizationsRepository } from './organizations.repository';
 import { SYSTEM_ROLE_IDS } from './permissions';
 import { firstFreeSlug, slugify } from './slug';

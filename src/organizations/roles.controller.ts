@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/request/decorators';
-import type { Principal } from '../common/request/principal';
+
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { CurrentPrincipal } from '../common/request/decorators';
+import type { Principal } from '../common/request/principal';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto';
 import { PermissionList, RoleEnvelope, RoleList, toPermissionResponse, toRoleResponse } from './dto/role.response';
 import { RolesService } from './roles.service';

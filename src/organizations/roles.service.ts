@@ -1,5 +1,6 @@
-import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
+
+import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
 import { InvitationsRepository } from './invitations.repository';

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
 import { RateLimitedAction } from '../config/rate-limit.settings';
 import { IpRateLimiter, rateLimitHeaders } from './ip-rate-limiter';
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { RateLimitedAction, RateLimitSettings } from '../config/rate-limit.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitedError } from './rate-limit.errors';

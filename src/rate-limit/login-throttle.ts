@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { LoginSettings } from '../config/login.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { wholeSeconds } from './ip-rate-limiter';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Logger } from 'pino';
+
 import { LOGGER } from '../common/logging/logger.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { Counter, COUNTER_STORE, CounterStore } from './counter-store';

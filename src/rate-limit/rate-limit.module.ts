@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+
 import { RateLimitSettings } from '../config/rate-limit.settings';
 import { COUNTER_STORE } from './counter-store';
-import { IpRateLimiter } from './ip-rate-limiter';
 import { IpRateLimitGuard } from './ip-rate-limit.guard';
+import { IpRateLimiter } from './ip-rate-limiter';
 import { LoginThrottle } from './login-throttle';
 import { MemoryCounterStore } from './memory-counter-store';
 import { RateLimitStore } from './rate-limit-store';

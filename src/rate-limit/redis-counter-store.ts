@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+
 import { Counter, CounterStore } from './counter-store';
 
 // INCR and the window's expiry in one step, so concurrent replicas never lose a hit or a TTL.

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
+
+import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors/app-error';
 import { LOGGER } from '../common/logging/logger.module';
-import { AuditService } from '../audit/audit.service';
 import { SessionSettings } from '../config/sessions.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RefreshTokenClaims } from '../tokens/tokens.service';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
+
 import { sha256Hex } from '../common/crypto';
 import { AppError } from '../common/errors/app-error';
 import { LOGGER } from '../common/logging/logger.module';
@@ -14,7 +16,7 @@ import { RefreshTokenClaims, TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users/users.service';
 import { RefreshTokenReuse } from './refresh-token-reuse';
 import { InvalidRefreshTokenError } from './sessions.errors';
-import { Rotation, RotatedSession, SessionsRepository } from './sessions.repository';
+import { RotatedSession, Rotation, SessionsRepository } from './sessions.repository';
 import { IssuedSession, pickCurrentOrganization } from './sessions.service';
 
 /**

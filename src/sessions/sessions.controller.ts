@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
 import { Client, CurrentPrincipal, Public } from '../common/request/decorators';
 import type { ClientInfo, Principal } from '../common/request/principal';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { RefreshTokenDto, SwitchOrganizationDto } from './dto/refresh-token.dto';
-import { LoggedOutResponse, SessionList, toSessionResponseItem } from './dto/session-list.response';
 import { SessionResponse, toSessionResponse } from './dto/session.response';
+import { LoggedOutResponse, SessionList, toSessionResponseItem } from './dto/session-list.response';
 import { RefreshTokenRotationService } from './refresh-token-rotation.service';
 import { SessionsService } from './sessions.service';
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, Not } from 'typeorm';
+
 import type { SystemRole } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
-import { ORGANIZATIONS_OF_USER, organizationIsLive, ProfileView } from '../organizations/organization-scopes.read-model';
-import { USER_COLUMNS, UserRow, userFromRow } from '../users/user.read-model';
+import { organizationIsLive, ORGANIZATIONS_OF_USER, ProfileView } from '../organizations/organization-scopes.read-model';
+import { USER_COLUMNS, userFromRow, UserRow } from '../users/user.read-model';
 import { Session } from './session.entity';
 
 /** The user and every live organization, for statements that read the users row as `u`. */

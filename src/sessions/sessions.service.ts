@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
+
 import { AuditService } from '../audit/audit.service';
 import { isUuid, sha256Hex } from '../common/crypto';
 import type { ClientInfo, Principal } from '../common/request/principal';

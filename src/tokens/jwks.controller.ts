@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JwksResponse } from './dto/jwks.response';
+
 import { Public } from '../common/request/decorators';
+import { JwksResponse } from './dto/jwks.response';
 import { SigningKeysService } from './signing-keys.service';
 
 @ApiTags('auth')

@@ -8,6 +8,7 @@ import {
   KeyObject,
   randomBytes,
 } from 'node:crypto';
+
 import { JwtAlgorithm } from '../config/tokens.settings';
 
 /** A public key as published in the JWKS: public members only, never d, p, q, dp, dq, qi. */

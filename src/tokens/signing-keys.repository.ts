@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { TransactionHost } from '../database/transaction-host';
 import { RefreshTokenKey } from './refresh-token-key.entity';
 import { SigningKey } from './signing-key.entity';

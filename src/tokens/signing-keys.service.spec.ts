@@ -1,9 +1,11 @@
 import { createPublicKey } from 'node:crypto';
+
 import { Logger } from 'pino';
+
 import { TokenSettings } from '../config/tokens.settings';
 import { TransactionHost } from '../database/transaction-host';
-import { SigningKeysRepository, StoredSigningKey } from './signing-keys.repository';
 import { generateMaterial, materialFor } from './key-material';
+import { SigningKeysRepository, StoredSigningKey } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
 
 const HOUR = 3600;

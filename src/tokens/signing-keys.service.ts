@@ -1,6 +1,8 @@
 import { createHash, createSecretKey, randomBytes } from 'node:crypto';
+
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Logger } from 'pino';
+
 import { LOGGER } from '../common/logging/logger.module';
 import { JwtAlgorithm, TokenSettings } from '../config/tokens.settings';
 import { TransactionHost } from '../database/transaction-host';
@@ -9,9 +11,9 @@ import {
   isPublicKeyPem,
   KeyMaterial,
   materialFor,
-  PublishedJwk,
   publicKeyPem,
   publicMaterialFor,
+  PublishedJwk,
   RefreshTokenKeyMaterial,
 } from './key-material';
 import { SigningKeysRepository, StoredSigningKey } from './signing-keys.repository';

@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+
 import { TokenSettings } from '../config/tokens.settings';
 import { generateMaterial, KeyMaterial, materialFor } from './key-material';
 import { SigningKeysService } from './signing-keys.service';

@@ -1,7 +1,9 @@
-import { createHmac, sign as cryptoSign, KeyObject, randomUUID } from 'node:crypto';
+import { createHmac, KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { promisify } from 'node:util';
+
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+
 import { isUuid } from '../common/crypto';
 import { TokenSettings } from '../config/tokens.settings';
 import { KeyMaterial, RefreshTokenKeyMaterial } from './key-material';

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
+
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import * as bcrypt from 'bcrypt';
+
 import { PasswordSettings } from '../config/passwords.settings';
 
 export const PASSWORD_MAX_BYTES = 72;

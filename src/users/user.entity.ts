@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
 import type { SystemRole } from '../common/request/principal';
 
 @Entity({ name: 'users' })

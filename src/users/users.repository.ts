@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
+
+import { ReadModel } from '../database/read-model';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from './user.entity';
-import { ReadModel } from '../database/read-model';
-import { USER_COLUMNS, UserRow, userFromRow } from './user.read-model';
+import { USER_COLUMNS, userFromRow, UserRow } from './user.read-model';
 
 export interface NewUser {
   name: string;

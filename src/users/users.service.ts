@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { ReadModel } from '../database/read-model';
 import { User } from './user.entity';
 import { EmailTakenError, UserNotFoundError } from './users.errors';

@@ -1,6 +1,6 @@
 import { loginAs, registerUser } from '../support/factories';
+import { addTeammate, bearer, createTeam } from '../support/team';
 import { useTestApp } from '../support/test-app';
-import { addTeammate, createTeam, bearer } from '../support/team';
 
 const VIEWER_ROLE = '00000000-0000-4000-8000-000000000005';
 

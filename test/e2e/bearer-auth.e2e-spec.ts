@@ -1,5 +1,7 @@
 import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
+
 import { importPKCS8 } from 'jose';
+
 import { loginAs, LoginResult, registerUser } from '../support/factories';
 import { useTestApp } from '../support/test-app';
 import { claimsOf, kidOf, segment, signClaims, storedPrivateKey } from '../support/tokens';

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { OutboxRepository } from '../../src/mail/outbox.repository';
-import { loginAs, newCredentials, registerUser } from '../support/factories';
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
+import { loginAs, newCredentials, registerUser } from '../support/factories';
 import { freePort } from '../support/service-process';
 import { SmtpSink, tokenFrom } from '../support/smtp-sink';
 import { bearer } from '../support/team';

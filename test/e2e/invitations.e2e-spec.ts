@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
-import { addTeammate, createTeam, invite, authenticated } from '../support/team';
+import { addTeammate, authenticated, createTeam, invite } from '../support/team';
 import { useTestApp } from '../support/test-app';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, importPKCS8, JSONWebKeySet, jwtVerify } from 'jose';
+
 import { SigningKeysService } from '../../src/tokens/signing-keys.service';
 import { loginAs, registerUser } from '../support/factories';
 import { BOOT_TIMEOUT, createTestApp, TestAppHandle, useTestApp } from '../support/test-app';
-import { randomBytes } from 'node:crypto';
 import { claimsOf, kidOf, signClaims, storedPrivateKey, storedRefreshTokenKey } from '../support/tokens';
 
 const run = promisify(execFile);

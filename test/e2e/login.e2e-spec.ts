@@ -1,8 +1,10 @@
-import * as bcrypt from 'bcrypt';
 import { createHash } from 'node:crypto';
+
+import * as bcrypt from 'bcrypt';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { useTestApp } from '../support/test-app';
+
 import { loginAs, newCredentials, registerUser } from '../support/factories';
+import { useTestApp } from '../support/test-app';
 
 const OWNER_PERMISSIONS_COUNT = 30;
 

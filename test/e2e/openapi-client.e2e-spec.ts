@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+
 import createClient from 'openapi-fetch';
+
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { newCredentials } from '../support/factories';
 import type { paths } from '../support/generated/api';
-import { generateTypes, GENERATED_TYPES_PATH } from '../support/openapi-types';
+import { GENERATED_TYPES_PATH, generateTypes } from '../support/openapi-types';
 import { useTestApp } from '../support/test-app';
 
 describe('a client generated from /api/openapi.json', () => {

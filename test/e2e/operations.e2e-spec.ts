@@ -1,5 +1,5 @@
-import { useTestApp } from '../support/test-app';
 import { registerUser } from '../support/factories';
+import { useTestApp } from '../support/test-app';
 
 describe('operations: probes, request ids, errors, OpenAPI', () => {
   const t = useTestApp();

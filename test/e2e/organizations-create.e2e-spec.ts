@@ -1,5 +1,5 @@
-import { useTestApp } from '../support/test-app';
 import { loginAs, registerUser } from '../support/factories';
+import { useTestApp } from '../support/test-app';
 
 describe('POST and GET /api/v1/organizations', () => {
   const t = useTestApp();

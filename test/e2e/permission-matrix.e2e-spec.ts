@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { SYSTEM_ROLE_IDS, SystemRoleKey } from '../../src/organizations/permissions';
-import { useTestApp } from '../support/test-app';
 import { addTeammate, BUILT_IN_ROLES, createFullTeam, invite, Team, Teammate } from '../support/team';
+import { useTestApp } from '../support/test-app';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { loginAs, registerUser } from '../support/factories';
 import { RedisProcess } from '../support/redis-process';
 import { createTestApp, TestApp, TestAppHandle, useTestApp } from '../support/test-app';

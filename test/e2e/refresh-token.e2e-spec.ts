@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { loginAs, LoginResult, registerUser } from '../support/factories';
 import { TestAppHandle, useTestApp } from '../support/test-app';
 import { claimsOf } from '../support/tokens';

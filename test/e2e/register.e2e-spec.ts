@@ -1,5 +1,5 @@
+import { loginAs, newCredentials, registerUser } from '../support/factories';
 import { useTestApp } from '../support/test-app';
-import { newCredentials, registerUser, loginAs } from '../support/factories';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { Client } from 'pg';
+
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { databaseUrl, serverUrl, uniqueDatabaseName, withAdminClient } from '../support/database';
 import { RedisProcess } from '../support/redis-process';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
-import { addTeammate, createTeam, invite, authenticated } from '../support/team';
+import { addTeammate, authenticated, createTeam, invite } from '../support/team';
 import { useTestApp } from '../support/test-app';
 
 // The contract's catalog and built-in roles, written out here so the test checks the code against the contract.

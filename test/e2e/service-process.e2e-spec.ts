@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { decodeProtectedHeader } from 'jose';
+
 import { freePort, killServices, startService, waitForHttp } from '../support/service-process';
 
 describe('the service as a process (npm start)', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { Client } from 'pg';
 
 /** The server the tests use, when one is configured; otherwise each test file gets an embedded database. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import TestAgent from 'supertest/lib/agent';
 
 export interface RegisteredUser {

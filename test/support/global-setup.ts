@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { createDataSource } from '../../src/database/data-source';
 import { runMigrations } from '../../src/database/run-migrations';
 import { databaseUrl, serverUrl, TEMPLATE_ENV, uniqueDatabaseName, withAdminClient } from './database';

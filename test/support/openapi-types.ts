@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import openapiTS, { astToString, OpenAPI3 } from 'openapi-typescript';
 
 /** Committed so that `npm run typecheck` checks the generated-client test against the live API. */

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { Socket } from 'node:net';
+
 import { freePort } from './service-process';
 
 /** A Redis server of the test's own (the machine's redis-server binary), so it can be stopped mid-test. */

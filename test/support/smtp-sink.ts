@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 

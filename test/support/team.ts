@@ -1,6 +1,7 @@
 import TestAgent from 'supertest/lib/agent';
+
 import { SYSTEM_ROLE_IDS, SystemRoleKey } from '../../src/organizations/permissions';
-import { LoginResult, loginAs, newCredentials, registerUser, RegisteredUser } from './factories';
+import { loginAs, LoginResult, newCredentials, RegisteredUser, registerUser } from './factories';
 
 export const BUILT_IN_ROLES: SystemRoleKey[] = ['owner', 'admin', 'developer', 'analyst', 'viewer'];
 

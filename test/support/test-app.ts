@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+
 import { Writable } from 'node:stream';
+
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+
 import { createApplication } from '../../src/bootstrap';
 import { createLogger } from '../../src/common/logging/logger';
 import { RATE_LIMITED_ACTIONS } from '../../src/config/rate-limit.settings';

@@ -1,4 +1,5 @@
 import { webcrypto } from 'node:crypto';
+
 import { decodeJwt, decodeProtectedHeader, importPKCS8, JWTPayload, SignJWT } from 'jose';
 
 type CryptoKey = webcrypto.CryptoKey;

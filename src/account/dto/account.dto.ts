@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+
 import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
 import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 

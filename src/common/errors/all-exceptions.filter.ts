@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Logger } from 'pino';
+
 import { LOGGER } from '../logging/logger.module';
 import { renderError } from './render-error';
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { ERROR_STATUS } from './error-codes';
 
 export class ErrorResponseDto {

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+
 import { AppError } from './app-error';
 import { ErrorCode } from './error-codes';
 

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+
 import { ErrorResponseDto } from '../errors/error-response.dto';
 
 const DESCRIPTIONS: Record<number, string> = {

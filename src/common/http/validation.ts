@@ -1,6 +1,7 @@
-import { Injectable, ValidationPipe, ArgumentMetadata, ValidationError } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+
 import { AppError, FieldProblem } from '../errors/app-error';
 
 type DtoClass<T> = new () => T;

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+
 import { LogLevel } from '../../config/server.settings';
 import { requestContext } from './request-context';
 

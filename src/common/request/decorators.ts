@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+
 import { ClientInfo, Principal } from './principal';
 
 export const IS_PUBLIC = 'identity:isPublic';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { openDatabase } from '../database-connection';
 import { runMigrations } from '../run-migrations';
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { loadSettings } from '../../config/settings';
 import { openDatabase } from '../database-connection';
 import { runMigrations } from '../run-migrations';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, MinLength } from 'class-validator';
+
 import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
 import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { InvitationView } from '../invitations.repository';
 import { MemberResponse } from './member.response';
 import { RoleResponse, toRoleResponse } from './role.response';

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { MemberView } from '../memberships.repository';
 import { RoleResponse, toRoleResponse } from './role.response';
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { OrganizationSummary } from '../organization-scopes.read-model';
 
 export class OrganizationSummaryResponse {

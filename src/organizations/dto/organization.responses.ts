@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { OrganizationSummaryResponse } from './organization-summary.response';
 
 export class OrganizationSummaryEnvelope {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+
 import { Trim } from '../../common/http/validators';
 import { ALL_PERMISSIONS } from '../permissions';
 

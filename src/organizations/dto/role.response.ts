@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { ALL_PERMISSIONS, Permission } from '../permissions';
 import { Role } from '../role.entity';
 import { PermissionDescription } from '../roles.service';

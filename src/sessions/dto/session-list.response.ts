@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import type { SessionView } from '../sessions.service';
 
 export class SessionResponseItem {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { loadSettings } from '../../config/settings';
 import { openDatabase } from '../../database/database-connection';
 import { TransactionHost } from '../../database/transaction-host';
