@@ -3,9 +3,9 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 
 import { createApplication } from '../src/bootstrap';
+import { buildOpenApiDocument } from '../src/common/http/openapi';
 import { createLogger } from '../src/common/logging/logger';
 import { loadSettings } from '../src/config/settings';
-import { buildOpenApiDocument } from '../src/configure-app';
 import { GENERATED_TYPES_PATH, generateTypes } from '../test/support/openapi-types';
 
 /**

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import helmet from 'helmet';
 import { Logger } from 'pino';
 
 import { AppError } from './common/errors/app-error';
 import { renderError } from './common/errors/render-error';
+import { installJsonOnlyParsers } from './common/http/json-body-parser';
+import { setUpOpenApi } from './common/http/openapi';
+import { securityHeaders } from './common/http/security-headers';
 import { requestContext } from './common/logging/request-context';
 import { ServerSettings } from './config/server.settings';
 import { MetricsService } from './metrics/metrics.service';
@@ -50,7 +50,7 @@ export function createHttpAdapter(config: ServerSettings): FastifyAdapter {
 export function configureApp(app: NestFastifyApplication, config: ServerSettings, logger: Logger): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   installJsonOnlyParsers(fastify);
-  const securityHeaders = helmetHeaders();
+  const headers = securityHeaders();
   const metrics = app.get(MetricsService);
   // The request line carries only method, URL, status and time, never a credential: it skips the
   // redaction pass that every other line goes through.
@@ -58,7 +58,7 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
 
   fastify.decorateRequest('deadline', null);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    reply.headers(securityHeaders);
+    reply.headers(request.protocol === 'https' ? headers.https : headers.http);
     reply.header('X-Request-Id', request.id);
     request.deadline = setTimeout(() => answerTooLate(reply), config.requestTimeoutMs);
     request.deadline.unref();
@@ -107,82 +107,4 @@ function answerTooLate(reply: FastifyReply): void {
   if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return;
   const { status, body } = renderError(new AppError('unavailable', 'The request took too long'));
   void reply.code(status).send(body);
-}
-
-/**
- * The API speaks JSON only. A JSON body must be an object or an array (a bare `null` or string is
- * refused, as Express's strict parser did); an empty one is no body. A body of any other type
- * answers 415 before it is read; a request without a body passes whatever its Content-Type.
- */
-function installJsonOnlyParsers(fastify: FastifyInstance): void {
-  fastify.removeAllContentTypeParsers();
-  const parse = fastify.getDefaultJsonParser('error', 'error');
-  const json = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => {
-    const charset = /;\s*charset=("?)([^";]+)\1/i.exec(request.headers['content-type'] ?? '')?.[2].toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      done(new AppError('unsupported_media_type', 'Request body must be UTF-8 JSON'));
-      return;
-    }
-    if (body === '') {
-      done(null, undefined);
-      return;
-    }
-    void parse(request, body, (error, value) => {
-      if (error || typeof value !== 'object' || value === null)
-        done(AppError.invalidRequest([], 'Request body is not valid JSON'));
-      else done(null, value);
-    });
-  };
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, json);
-  fastify.addContentTypeParser(/^application\/[\w.-]+\+json(;|$)/i, { parseAs: 'string' }, json);
-  fastify.addContentTypeParser(
-    '*',
-    (request: FastifyRequest, _payload: unknown, done: (error: Error | null, value?: unknown) => void) => {
-      if (hasBody(request)) done(new AppError('unsupported_media_type', 'Request body must be application/json'));
-      else done(null, undefined);
-    },
-  );
-}
-
-function hasBody(request: FastifyRequest): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
-/**
- * Helmet's default headers, taken once at start: with its defaults they do not depend on the
- * request, so every answer gets the same set without running the middleware each time.
- */
-export function helmetHeaders(): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const recorder = {
-    setHeader: (name: string, value: string) => (headers[name] = value),
-    removeHeader: (name: string) => delete headers[name],
-  };
-  let failed = false;
-  helmet()({} as never, recorder as never, (error?: unknown) => (failed = error !== undefined));
-  if (failed) throw new Error('helmet refused its default options');
-  return headers;
-}
-
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const document = new DocumentBuilder()
-    .setTitle('Identity service')
-    .setDescription('Users, organizations, memberships, roles and invitations, and the tokens that carry them.')
-    .setVersion('1.0.0')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-      description: 'Access token from login or refresh-token',
-    })
-    .build();
-  return SwaggerModule.createDocument(app, document);
-}
-
-function setUpOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'api/openapi.json',
-    yamlDocumentUrl: 'api/openapi.yaml',
-  });
 }

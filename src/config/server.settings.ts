@@ -24,7 +24,7 @@ export const SERVER_SETTINGS: SettingsTable<ServerSettings> = {
     'NODE_ENV',
     ['development', 'production', 'test'],
     'development',
-    'production refuses unsafe set-ups (see docs/configuration.md)',
+    'development, test or production; production refuses unsafe set-ups (docs/configuration.md)',
   ),
   port: setting.integer('PORT', 8080, 'HTTP port', { min: 0, max: 65535 }),
   host: setting.text('HOST', '0.0.0.0', 'Interface to listen on'),

@@ -35,7 +35,7 @@ export class HealthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
   @ApiOkResponse({ type: LivenessResponse })
-  liveness(): LivenessResponse {
+  checkLiveness(): LivenessResponse {
     return { status: 'ok' };
   }
 
@@ -43,7 +43,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 when the database answers, else 503' })
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'The database is unreachable' })
-  readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
+  checkReadiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
     return this.health.readiness().then((readiness) => {
       void reply.status(readiness.status === 'ok' ? 200 : 503);
       return readiness;

@@ -53,7 +53,9 @@ export class MetricsService {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'identity_' });
+    // Node's process and runtime metrics under their standard names (process_*, nodejs_*), so
+    // stock dashboards work; the service's own metrics are identity_*.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Adds a gauge whose value is read at scrape time. */

@@ -17,7 +17,7 @@ export class AuditEventsController {
   @ApiOperation({ summary: "The security trail of the caller's organization (audit.read), newest first" })
   @ApiOkResponse({ type: AuditEventsPage })
   @ApiErrors([400, 401, 403])
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: AuditEventsQuery): Promise<AuditEventsPage> {
+  async listAuditEvents(@CurrentPrincipal() principal: Principal, @Query() query: AuditEventsQuery): Promise<AuditEventsPage> {
     const page = await this.organizations.auditTrail(principal, query.limit ?? 50, query.cursor);
     return { audit_events: page.events.map(toAuditEventResponse), next_cursor: page.nextCursor };
   }

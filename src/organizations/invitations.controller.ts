@@ -42,7 +42,10 @@ export class InvitationsController {
     403: 'No members.invite, owner role by a non-owner, a permission the caller does not hold, ORG_MAX_MEMBERS reached, or read_only (forbidden)',
     409: 'A pending invitation for this email exists (invitation_exists), or the email is a member already (already_member)',
   })
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateInvitationDto): Promise<CreatedInvitationResponse> {
+  async createInvitation(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateInvitationDto,
+  ): Promise<CreatedInvitationResponse> {
     const issued = await this.invitations.createInvitation(principal, {
       email: body.email,
       roleId: body.role_id,
@@ -59,7 +62,7 @@ export class InvitationsController {
   })
   @ApiOkResponse({ type: InvitationList })
   @ApiErrors([401, 403], { 403: 'No organization in the token, not a member any more, or no members.read (forbidden)' })
-  async list(@CurrentPrincipal() principal: Principal): Promise<InvitationList> {
+  async listInvitations(@CurrentPrincipal() principal: Principal): Promise<InvitationList> {
     return { invitations: (await this.invitations.listInvitations(principal)).map(toInvitationResponse) };
   }
 
@@ -79,7 +82,7 @@ export class InvitationsController {
     401: 'Unknown, revoked or already used token (unauthorized)',
     409: 'The account is a member already (already_member)',
   })
-  async accept(@Body() body: AcceptInvitationDto): Promise<AcceptedInvitationResponse> {
+  async acceptInvitation(@Body() body: AcceptInvitationDto): Promise<AcceptedInvitationResponse> {
     const member = await this.acceptance.acceptInvitation({ token: body.token, name: body.name, password: body.password });
     return { accepted: true, member: toMemberResponse(member) };
   }
@@ -92,7 +95,10 @@ export class InvitationsController {
     403: 'No members.invite, or read_only (forbidden)',
     404: 'No such invitation in this organization, or a malformed id (not_found)',
   })
-  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DeletedResponse> {
+  async revokeInvitation(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<DeletedResponse> {
     await this.invitations.revokeInvitation(principal, id);
     return DELETED;
   }

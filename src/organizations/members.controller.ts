@@ -22,7 +22,7 @@ export class MembersController {
   @ApiOperation({ summary: 'List members', description: `Needs members.read. ${SCOPE}` })
   @ApiOkResponse({ type: MemberList })
   @ApiErrors([401, 403], { 403: 'No organization in the token, not a member any more, or no members.read (forbidden)' })
-  async list(@CurrentPrincipal() principal: Principal): Promise<MemberList> {
+  async listMembers(@CurrentPrincipal() principal: Principal): Promise<MemberList> {
     return { members: (await this.members.listMembers(principal)).map(toMemberResponse) };
   }
 
@@ -38,7 +38,7 @@ export class MembersController {
     404: 'No such member in this organization, or a malformed id (not_found)',
     409: 'The member is the last owner (last_owner)',
   })
-  async update(
+  async updateMember(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateMemberDto,
@@ -57,7 +57,7 @@ export class MembersController {
     404: 'No such member in this organization, or a malformed id (not_found)',
     409: 'The member is the last owner (last_owner)',
   })
-  async remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DeletedResponse> {
+  async removeMember(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DeletedResponse> {
     await this.members.removeMember(principal, id);
     return DELETED;
   }

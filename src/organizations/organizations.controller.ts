@@ -24,7 +24,7 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Create an organization; the caller becomes its owner' })
   @ApiOkResponse({ type: OrganizationSummaryEnvelope })
   @ApiErrors([...BODY_ERRORS, 401, 403], { 403: 'The caller is read_only (forbidden)' })
-  async create(
+  async createOrganization(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateOrganizationDto,
   ): Promise<OrganizationSummaryEnvelope> {
@@ -36,7 +36,7 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'List the organizations the caller belongs to' })
   @ApiOkResponse({ type: OrganizationSummaryList })
   @ApiErrors([401])
-  async list(@CurrentPrincipal() principal: Principal): Promise<OrganizationSummaryList> {
+  async listOrganizations(@CurrentPrincipal() principal: Principal): Promise<OrganizationSummaryList> {
     return { organizations: (await this.organizations.listForUser(principal.userId)).map(toOrganizationSummaryResponse) };
   }
 
@@ -47,7 +47,10 @@ export class OrganizationsController {
     403: 'The caller lacks org.read there (forbidden)',
     404: 'No such live organization among the caller’s, or a malformed id (not_found)',
   })
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<OrganizationEnvelope> {
+  async getOrganization(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<OrganizationEnvelope> {
     return { organization: toOrganizationResponse(await this.organizations.getOrganization(principal, id)) };
   }
 
@@ -59,7 +62,7 @@ export class OrganizationsController {
     404: 'No such live organization among the caller’s, or a malformed id (not_found)',
     409: 'The slug belongs to another organization, deleted ones included (conflict)',
   })
-  async update(
+  async updateOrganization(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateOrganizationDto,
@@ -80,7 +83,10 @@ export class OrganizationsController {
     404: 'No such live organization among the caller’s, or a malformed id (not_found)',
     409: 'It is the caller’s only organization (last_organization)',
   })
-  async delete(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DeletedResponse> {
+  async deleteOrganization(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<DeletedResponse> {
     await this.organizations.deleteOrganization(principal, id);
     return DELETED;
   }

@@ -31,7 +31,7 @@ export class RolesController {
   @ApiOperation({ summary: 'List roles', description: `Built-in and custom roles. Needs roles.read. ${SCOPE}` })
   @ApiOkResponse({ type: RoleList })
   @ApiErrors([401, 403], { 403: 'No organization in the token, not a member any more, or no roles.read (forbidden)' })
-  async list(@CurrentPrincipal() principal: Principal): Promise<RoleList> {
+  async listRoles(@CurrentPrincipal() principal: Principal): Promise<RoleList> {
     return { roles: (await this.roles.listRoles(principal)).map(toRoleResponse) };
   }
 
@@ -44,7 +44,7 @@ export class RolesController {
     403: 'No roles.create, a permission the caller does not hold, or read_only (forbidden)',
     409: 'The key exists in this organization or is a built-in key (role_key_taken)',
   })
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateRoleDto): Promise<RoleEnvelope> {
+  async createRole(@CurrentPrincipal() principal: Principal, @Body() body: CreateRoleDto): Promise<RoleEnvelope> {
     const role = await this.roles.createRole(principal, { key: body.key, name: body.name, permissions: body.permissions });
     return { role: toRoleResponse(role) };
   }
@@ -61,7 +61,7 @@ export class RolesController {
     404: 'No such role in this organization, or a malformed id (not_found)',
     409: 'Built-in roles cannot be changed (system_role)',
   })
-  async update(
+  async updateRole(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateRoleDto,
@@ -78,7 +78,7 @@ export class RolesController {
     404: 'No such role in this organization, or a malformed id (not_found)',
     409: 'A built-in role (system_role), or held by a member or offered by a pending invitation (role_in_use)',
   })
-  async delete(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DeletedResponse> {
+  async deleteRole(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string): Promise<DeletedResponse> {
     await this.roles.deleteRole(principal, id);
     return DELETED;
   }

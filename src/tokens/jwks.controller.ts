@@ -20,7 +20,7 @@ export class JwksController {
       'RS256/ES256: the signing key and every retired key whose tokens may still be valid. HS256 publishes nothing (empty list).',
   })
   @ApiOkResponse({ type: JwksResponse })
-  jwks(): JwksResponse {
+  getJwks(): JwksResponse {
     return { keys: this.keys.publishedKeys().map((key) => ({ ...key })) };
   }
 }

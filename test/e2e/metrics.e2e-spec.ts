@@ -51,7 +51,9 @@ describe('GET /metrics', () => {
     const text = await scrape();
     expect(text).toMatch(/identity_outbox_backlog \d+/);
     expect(text).toMatch(/identity_db_pool_connections\{state="total"\} \d+/);
-    expect(text).toContain('identity_process_cpu_seconds_total');
+    expect(text).toContain('process_cpu_seconds_total');
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+    expect(text).not.toContain('identity_process_');
   });
 });
 

@@ -12,7 +12,6 @@ export const ERROR_STATUS = {
   email_not_verified: 403,
   not_found: 404,
   account_not_found: 404,
-  method_not_allowed: 405,
   conflict: 409,
   already_verified: 409,
   email_taken: 409,

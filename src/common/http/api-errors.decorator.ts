@@ -13,13 +13,32 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'Request body is not application/json (unsupported_media_type)',
   429: 'Too many requests (rate_limited)',
   500: 'Unexpected error (internal_error); nothing internal is disclosed',
+  503: 'The service cannot answer now (unavailable); try again after Retry-After',
+};
+
+const seconds = (description: string) => ({ description, schema: { type: 'integer' } });
+
+/** Headers an error answer carries, by status. */
+const HEADERS: Record<number, Record<string, { description: string; schema: { type: string } }>> = {
+  429: {
+    'Retry-After': seconds('Seconds to wait before trying again'),
+    'RateLimit-Limit': seconds('Requests allowed per window (per-IP limits only)'),
+    'RateLimit-Remaining': seconds('Requests left in the window (per-IP limits only)'),
+    'RateLimit-Reset': seconds('Seconds until the window resets (per-IP limits only)'),
+  },
+  503: { 'Retry-After': seconds('Seconds to wait before trying again') },
 };
 
 /** Documents error answers, all in the one error shape. `overrides` refines a description. */
 export function ApiErrors(statuses: number[], overrides: Record<number, string> = {}): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: overrides[status] ?? DESCRIPTIONS[status] ?? 'Error', type: ErrorResponseDto }),
+      ApiResponse({
+        status,
+        description: overrides[status] ?? DESCRIPTIONS[status] ?? 'Error',
+        type: ErrorResponseDto,
+        ...(HEADERS[status] ? { headers: HEADERS[status] } : {}),
+      }),
     ),
   );
 }

@@ -23,7 +23,14 @@ export class CreateInvitationDto {
   @IsUUID('all')
   role_id!: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_INVITATION_HOURS, default: DEFAULT_INVITATION_HOURS })
+  // The default is stated, not declared as `default`: generators such as openapi-typescript make a
+  // field with a default required.
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_INVITATION_HOURS,
+    description: `Hours until the invitation expires; ${DEFAULT_INVITATION_HOURS} when omitted.`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

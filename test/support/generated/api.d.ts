@@ -9,7 +9,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: 200 while the process runs */
-        get: operations["HealthController_liveness"];
+        get: operations["checkLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -26,7 +26,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: 200 when the database answers, else 503 */
-        get: operations["HealthController_readiness"];
+        get: operations["checkReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -43,10 +43,10 @@ export interface paths {
             cookie?: never;
         };
         /** List the organizations the caller belongs to */
-        get: operations["OrganizationsController_list"];
+        get: operations["listOrganizations"];
         put?: never;
         /** Create an organization; the caller becomes its owner */
-        post: operations["OrganizationsController_create"];
+        post: operations["createOrganization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,21 +64,21 @@ export interface paths {
          * Read an organization
          * @description Needs org.read in that organization.
          */
-        get: operations["OrganizationsController_get"];
+        get: operations["getOrganization"];
         put?: never;
         post?: never;
         /**
          * Delete an organization
          * @description Needs org.delete. Soft delete: the organization disappears from every answer and tokens scoped to it stop working.
          */
-        delete: operations["OrganizationsController_delete"];
+        delete: operations["deleteOrganization"];
         options?: never;
         head?: never;
         /**
          * Rename an organization or change its slug
          * @description Needs org.update in that organization.
          */
-        patch: operations["OrganizationsController_update"];
+        patch: operations["updateOrganization"];
         trace?: never;
     };
     "/api/v1/members": {
@@ -92,7 +92,7 @@ export interface paths {
          * List members
          * @description Needs members.read. Scope: the organization of the access token.
          */
-        get: operations["MembersController_list"];
+        get: operations["listMembers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -115,14 +115,14 @@ export interface paths {
          * Remove a member, or leave
          * @description Needs members.remove, except to remove one's own membership (leave). Removing an owner needs an owner. Scope: the organization of the access token.
          */
-        delete: operations["MembersController_remove"];
+        delete: operations["removeMember"];
         options?: never;
         head?: never;
         /**
          * Change a member's role
          * @description Needs members.update; granting or taking away owner needs the caller to be an owner, and a role can only carry permissions the caller holds. Scope: the organization of the access token.
          */
-        patch: operations["MembersController_update"];
+        patch: operations["updateMember"];
         trace?: never;
     };
     "/api/v1/permissions": {
@@ -136,7 +136,7 @@ export interface paths {
          * The permission catalog
          * @description Any authenticated user.
          */
-        get: operations["RolesController_listPermissions"];
+        get: operations["listPermissions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -156,13 +156,13 @@ export interface paths {
          * List roles
          * @description Built-in and custom roles. Needs roles.read. Scope: the organization of the access token.
          */
-        get: operations["RolesController_list"];
+        get: operations["listRoles"];
         put?: never;
         /**
          * Create a custom role
          * @description Needs roles.create and every permission given. Scope: the organization of the access token.
          */
-        post: operations["RolesController_create"];
+        post: operations["createRole"];
         delete?: never;
         options?: never;
         head?: never;
@@ -183,14 +183,14 @@ export interface paths {
          * Delete a custom role
          * @description Needs roles.delete. Scope: the organization of the access token.
          */
-        delete: operations["RolesController_delete"];
+        delete: operations["deleteRole"];
         options?: never;
         head?: never;
         /**
          * Change a custom role
          * @description Needs roles.update. permissions replaces the list; members holding the role are affected at once. Scope: the organization of the access token.
          */
-        patch: operations["RolesController_update"];
+        patch: operations["updateRole"];
         trace?: never;
     };
     "/api/v1/invitations": {
@@ -204,13 +204,13 @@ export interface paths {
          * List invitations
          * @description Pending, accepted and expired; never a token. Needs members.read. Scope: the organization of the access token.
          */
-        get: operations["InvitationsController_list"];
+        get: operations["listInvitations"];
         put?: never;
         /**
          * Invite someone by email
          * @description Needs members.invite; inviting as owner needs an owner. The accept token is answered once and never again. Scope: the organization of the access token.
          */
-        post: operations["InvitationsController_create"];
+        post: operations["createInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -230,7 +230,7 @@ export interface paths {
          * Accept an invitation
          * @description No bearer token: the accept token is the credential. Creates the account when the email has none (name and password required; the account starts with a verified email and system role admin), then the membership, in one transaction.
          */
-        post: operations["InvitationsController_accept"];
+        post: operations["acceptInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -251,7 +251,7 @@ export interface paths {
          * Revoke an invitation
          * @description Needs members.invite; its token stops working. Scope: the organization of the access token.
          */
-        delete: operations["InvitationsController_revoke"];
+        delete: operations["revokeInvitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -265,7 +265,7 @@ export interface paths {
             cookie?: never;
         };
         /** The security trail of the caller's organization (audit.read), newest first */
-        get: operations["AuditEventsController_list"];
+        get: operations["listAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -274,40 +274,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/register": {
+    "/.well-known/jwks.json": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * Create an account
-         * @description Creates the user (system role admin), an initial organization named after the user and the owner membership. No tokens.
+         * Public keys that verify the tokens (JWKS)
+         * @description RS256/ES256: the signing key and every retired key whose tokens may still be valid. HS256 publishes nothing (empty list).
          */
-        post: operations["AuthController_register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/login": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
+        get: operations["getJwks"];
         put?: never;
-        /**
-         * Sign in
-         * @description Validates credentials and returns a session scoped to the caller's current organization, along with a list of all accessible organizations.
-         */
-        post: operations["AuthController_login"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -327,7 +307,7 @@ export interface paths {
          * Exchange a refresh token for a new pair
          * @description Single use: the presented token dies and a new one is issued. An already-rotated token revokes its whole session (refresh_token_reused).
          */
-        post: operations["AuthController_refresh"];
+        post: operations["refreshToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -347,114 +327,11 @@ export interface paths {
          * Revoke the caller's session
          * @description Every token of the session stops working at once.
          */
-        post: operations["AuthController_logout"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/verify-email": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Confirm an email address with the token from the verification email */
-        post: operations["AccountController_verifyEmail"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/resend-verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a new verification email; older links stop working */
-        post: operations["AccountController_resendVerification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/password/forgot": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Email a password-reset link; answers the same whether or not the account exists */
-        post: operations["AccountController_forgotPassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/password/reset": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set a new password with the token from the reset email; every session is revoked */
-        post: operations["AccountController_resetPassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Change the caller's password; every other session is revoked */
-        post: operations["AccountController_changePassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller, the organization of the access token and every organization of the caller */
-        get: operations["MeController_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change the caller's name */
-        patch: operations["MeController_update"];
         trace?: never;
     };
     "/api/v1/me/switch-organization": {
@@ -470,7 +347,7 @@ export interface paths {
          * Scope a new token pair to another organization of the caller
          * @description Rotates the caller's refresh token (it must be the newest of the bearer token's session) and remembers the organization for the next login.
          */
-        post: operations["MeController_switchOrganization"];
+        post: operations["switchOrganization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -485,7 +362,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's live sessions (one per sign-in) */
-        get: operations["MeController_listSessions"];
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -505,30 +382,153 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke one of the caller’s sessions; its tokens stop working at once */
-        delete: operations["MeController_deleteSession"];
+        delete: operations["deleteSession"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/.well-known/jwks.json": {
+    "/api/v1/login": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
-         * Public keys that verify the tokens (JWKS)
-         * @description RS256/ES256: the signing key and every retired key whose tokens may still be valid. HS256 publishes nothing (empty list).
+         * Sign in
+         * @description Validates credentials and returns a session scoped to the caller's current organization, along with a list of all accessible organizations.
          */
-        get: operations["JwksController_jwks"];
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account
+         * @description Creates the user (system role admin), an initial organization named after the user and the owner membership. No tokens.
+         */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm an email address with the token from the verification email */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resend-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a new verification email; older links stop working */
+        post: operations["resendVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a password-reset link; answers the same whether or not the account exists */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token from the reset email; every session is revoked */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the caller's password; every other session is revoked */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller, the organization of the access token and every organization of the caller */
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change the caller's name */
+        patch: operations["updateMe"];
         trace?: never;
     };
 }
@@ -578,7 +578,7 @@ export interface components {
              * @example invalid_request
              * @enum {string}
              */
-            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "method_not_allowed" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "unavailable";
+            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "unavailable";
             /** @example Request body is invalid */
             message: string;
             /**
@@ -624,8 +624,11 @@ export interface components {
             slug?: string;
         };
         DeletedResponse: {
-            /** @example true */
-            deleted: boolean;
+            /**
+             * @example true
+             * @enum {boolean}
+             */
+            deleted: true;
         };
         MemberUserResponse: {
             /** Format: uuid */
@@ -735,8 +738,8 @@ export interface components {
              * @description The role the invitee will hold: built-in or one of the organization’s custom roles.
              */
             role_id: string;
-            /** @default 72 */
-            expires_in_hours: number;
+            /** @description Hours until the invitation expires; 72 when omitted. */
+            expires_in_hours?: number;
         };
         InvitationResponse: {
             /** Format: uuid */
@@ -823,20 +826,31 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; null on the last page */
             next_cursor: string | null;
         };
-        RegisterDto: {
-            /** @example Onur Kacmaz */
-            name: string;
-            /**
-             * Format: email
-             * @description Email address of the account.
-             * @example onur@example.com
-             */
-            username: string;
-            /**
-             * @description At least 8 characters and at most 72 bytes in UTF-8.
-             * @example mypassword123
-             */
-            password: string;
+        JwkResponse: {
+            /** @enum {string} */
+            kty: "RSA" | "EC";
+            /** @description Key id (RFC 7638 thumbprint); tokens name it in their header. */
+            kid: string;
+            /** @enum {string} */
+            alg: "RS256" | "ES256";
+            /** @enum {string} */
+            use: "sig";
+            /** @description RSA modulus */
+            n?: string;
+            /** @description RSA exponent */
+            e?: string;
+            /** @description EC curve (P-256) */
+            crv?: string;
+            x?: string;
+            y?: string;
+        };
+        JwksResponse: {
+            /** @description Public keys only: the signing key and retired keys whose tokens may still be valid. Empty for HS256. */
+            keys: components["schemas"]["JwkResponse"][];
+        };
+        RefreshTokenDto: {
+            /** @description The newest refresh token of the session (from login, refresh-token or switch-organization). */
+            refresh_token: string;
         };
         UserResponse: {
             /** Format: uuid */
@@ -863,19 +877,6 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        RegisterResponse: {
-            user: components["schemas"]["UserResponse"];
-        };
-        LoginDto: {
-            /**
-             * Format: email
-             * @description Email address of the account.
-             * @example onur@example.com
-             */
-            username: string;
-            /** @example mypassword123 */
-            password: string;
-        };
         SessionResponse: {
             /** @description JWT access token scoped to the current organization membership. Expires after 1 hour (ACCESS_TOKEN_TTL), or when its session ends if that is sooner. */
             token: string;
@@ -888,13 +889,74 @@ export interface components {
             /** @description All organizations the caller is a member of. */
             organizations: components["schemas"]["OrganizationSummaryResponse"][];
         };
-        RefreshTokenDto: {
-            /** @description The newest refresh token of the session (from login, refresh-token or switch-organization). */
-            refresh_token: string;
-        };
         LoggedOutResponse: {
             /** @example true */
             logged_out: boolean;
+        };
+        SwitchOrganizationDto: {
+            /**
+             * Format: uuid
+             * @description The organization to scope the new tokens to; the caller must be a member.
+             */
+            organization_id: string;
+            /** @description The caller's current refresh token, of the same session as the bearer token; it is rotated. */
+            refresh_token: string;
+        };
+        SessionResponseItem: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Sign-in time.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last refresh, or last authenticated request (kept to the minute).
+             */
+            last_used_at: string;
+            /**
+             * Format: date-time
+             * @description The session ends here unless refreshed (sliding by REFRESH_TOKEN_TTL, never past SESSION_MAX_LIFETIME after sign-in).
+             */
+            expires_at: string;
+            /** @description User-Agent of the last sign-in or refresh. */
+            user_agent: string | null;
+            /** @description Client address of the last sign-in or refresh (X-Forwarded-For only through TRUST_PROXY). */
+            ip: string | null;
+            /** @description True for the session of the access token making this request. */
+            current: boolean;
+        };
+        SessionList: {
+            sessions: components["schemas"]["SessionResponseItem"][];
+        };
+        LoginDto: {
+            /**
+             * Format: email
+             * @description Email address of the account.
+             * @example onur@example.com
+             */
+            username: string;
+            /** @example mypassword123 */
+            password: string;
+        };
+        RegisterDto: {
+            /** @example Onur Kacmaz */
+            name: string;
+            /**
+             * Format: email
+             * @description Email address of the account.
+             * @example onur@example.com
+             */
+            username: string;
+            /**
+             * @description At least 8 characters and at most 72 bytes in UTF-8.
+             * @example mypassword123
+             */
+            password: string;
+        };
+        RegisterResponse: {
+            user: components["schemas"]["UserResponse"];
         };
         EmailTokenDto: {
             /** @description The token from the email link. */
@@ -948,65 +1010,6 @@ export interface components {
         UserEnvelope: {
             user: components["schemas"]["UserResponse"];
         };
-        SwitchOrganizationDto: {
-            /**
-             * Format: uuid
-             * @description The organization to scope the new tokens to; the caller must be a member.
-             */
-            organization_id: string;
-            /** @description The caller's current refresh token, of the same session as the bearer token; it is rotated. */
-            refresh_token: string;
-        };
-        SessionResponseItem: {
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: date-time
-             * @description Sign-in time.
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description Last refresh, or last authenticated request (kept to the minute).
-             */
-            last_used_at: string;
-            /**
-             * Format: date-time
-             * @description The session ends here unless refreshed (sliding by REFRESH_TOKEN_TTL, never past SESSION_MAX_LIFETIME after sign-in).
-             */
-            expires_at: string;
-            /** @description User-Agent of the last sign-in or refresh. */
-            user_agent: string | null;
-            /** @description Client address of the last sign-in or refresh (X-Forwarded-For only through TRUST_PROXY). */
-            ip: string | null;
-            /** @description True for the session of the access token making this request. */
-            current: boolean;
-        };
-        SessionList: {
-            sessions: components["schemas"]["SessionResponseItem"][];
-        };
-        JwkResponse: {
-            /** @enum {string} */
-            kty: "RSA" | "EC";
-            /** @description Key id (RFC 7638 thumbprint); tokens name it in their header. */
-            kid: string;
-            /** @enum {string} */
-            alg: "RS256" | "ES256";
-            /** @enum {string} */
-            use: "sig";
-            /** @description RSA modulus */
-            n?: string;
-            /** @description RSA exponent */
-            e?: string;
-            /** @description EC curve (P-256) */
-            crv?: string;
-            x?: string;
-            y?: string;
-        };
-        JwksResponse: {
-            /** @description Public keys only: the signing key and retired keys whose tokens may still be valid. Empty for HS256. */
-            keys: components["schemas"]["JwkResponse"][];
-        };
     };
     responses: never;
     parameters: never;
@@ -1016,7 +1019,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    HealthController_liveness: {
+    checkLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -1035,7 +1038,7 @@ export interface operations {
             };
         };
     };
-    HealthController_readiness: {
+    checkReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -1063,7 +1066,7 @@ export interface operations {
             };
         };
     };
-    OrganizationsController_list: {
+    listOrganizations: {
         parameters: {
             query?: never;
             header?: never;
@@ -1091,7 +1094,7 @@ export interface operations {
             };
         };
     };
-    OrganizationsController_create: {
+    createOrganization: {
         parameters: {
             query?: never;
             header?: never;
@@ -1159,7 +1162,7 @@ export interface operations {
             };
         };
     };
-    OrganizationsController_get: {
+    getOrganization: {
         parameters: {
             query?: never;
             header?: never;
@@ -1207,7 +1210,7 @@ export interface operations {
             };
         };
     };
-    OrganizationsController_delete: {
+    deleteOrganization: {
         parameters: {
             query?: never;
             header?: never;
@@ -1264,7 +1267,7 @@ export interface operations {
             };
         };
     };
-    OrganizationsController_update: {
+    updateOrganization: {
         parameters: {
             query?: never;
             header?: never;
@@ -1352,7 +1355,7 @@ export interface operations {
             };
         };
     };
-    MembersController_list: {
+    listMembers: {
         parameters: {
             query?: never;
             header?: never;
@@ -1389,7 +1392,7 @@ export interface operations {
             };
         };
     };
-    MembersController_remove: {
+    removeMember: {
         parameters: {
             query?: never;
             header?: never;
@@ -1446,7 +1449,7 @@ export interface operations {
             };
         };
     };
-    MembersController_update: {
+    updateMember: {
         parameters: {
             query?: never;
             header?: never;
@@ -1534,7 +1537,7 @@ export interface operations {
             };
         };
     };
-    RolesController_listPermissions: {
+    listPermissions: {
         parameters: {
             query?: never;
             header?: never;
@@ -1562,7 +1565,7 @@ export interface operations {
             };
         };
     };
-    RolesController_list: {
+    listRoles: {
         parameters: {
             query?: never;
             header?: never;
@@ -1599,7 +1602,7 @@ export interface operations {
             };
         };
     };
-    RolesController_create: {
+    createRole: {
         parameters: {
             query?: never;
             header?: never;
@@ -1676,7 +1679,7 @@ export interface operations {
             };
         };
     };
-    RolesController_delete: {
+    deleteRole: {
         parameters: {
             query?: never;
             header?: never;
@@ -1733,7 +1736,7 @@ export interface operations {
             };
         };
     };
-    RolesController_update: {
+    updateRole: {
         parameters: {
             query?: never;
             header?: never;
@@ -1821,7 +1824,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_list: {
+    listInvitations: {
         parameters: {
             query?: never;
             header?: never;
@@ -1858,7 +1861,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_create: {
+    createInvitation: {
         parameters: {
             query?: never;
             header?: never;
@@ -1935,7 +1938,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_accept: {
+    acceptInvitation: {
         parameters: {
             query?: never;
             header?: never;
@@ -2004,6 +2007,14 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2012,7 +2023,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_revoke: {
+    revokeInvitation: {
         parameters: {
             query?: never;
             header?: never;
@@ -2060,7 +2071,7 @@ export interface operations {
             };
         };
     };
-    AuditEventsController_list: {
+    listAuditEvents: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2110,7 +2121,26 @@ export interface operations {
             };
         };
     };
-    AuthController_register: {
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwksResponse"];
+                };
+            };
+        };
+    };
+    refreshToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -2119,7 +2149,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RegisterDto"];
+                "application/json": components["schemas"]["RefreshTokenDto"];
             };
         };
         responses: {
@@ -2128,7 +2158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegisterResponse"];
+                    "application/json": components["schemas"]["SessionResponse"];
                 };
             };
             /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
@@ -2140,8 +2170,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description An account with this email already exists (email_taken) */
-            409: {
+            /** @description Invalid, expired or revoked refresh token (unauthorized; also a token rotated less than REFRESH_REUSE_GRACE_SECONDS ago), or an already-rotated one (refresh_token_reused: the session is revoked) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2170,6 +2200,14 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2178,7 +2216,170 @@ export interface operations {
             };
         };
     };
-    AuthController_login: {
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoggedOutResponse"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    switchOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchOrganizationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Bearer token invalid, or the refresh token is not the newest of this session (unauthorized); an already-rotated one revokes the session (refresh_token_reused) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller is not a member of the organization, or it was deleted (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No live session of the caller has this id (not_found); also for a malformed id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -2247,6 +2448,14 @@ export interface operations {
             /** @description Too many attempts from this IP, or the account is locked out after failed logins (rate_limited, with Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2255,7 +2464,7 @@ export interface operations {
             };
         };
     };
-    AuthController_refresh: {
+    register: {
         parameters: {
             query?: never;
             header?: never;
@@ -2264,7 +2473,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshTokenDto"];
+                "application/json": components["schemas"]["RegisterDto"];
             };
         };
         responses: {
@@ -2273,7 +2482,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionResponse"];
+                    "application/json": components["schemas"]["RegisterResponse"];
                 };
             };
             /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
@@ -2285,8 +2494,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Invalid, expired or revoked refresh token (unauthorized; also a token rotated less than REFRESH_REUSE_GRACE_SECONDS ago), or an already-rotated one (refresh_token_reused: the session is revoked) */
-            401: {
+            /** @description An account with this email already exists (email_taken) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2315,6 +2524,14 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2323,35 +2540,7 @@ export interface operations {
             };
         };
     };
-    AuthController_logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoggedOutResponse"];
-                };
-            };
-            /** @description Authentication failed */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    AccountController_verifyEmail: {
+    verifyEmail: {
         parameters: {
             query?: never;
             header?: never;
@@ -2411,6 +2600,14 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2419,7 +2616,7 @@ export interface operations {
             };
         };
     };
-    AccountController_resendVerification: {
+    resendVerification: {
         parameters: {
             query?: never;
             header?: never;
@@ -2456,7 +2653,7 @@ export interface operations {
             };
         };
     };
-    AccountController_forgotPassword: {
+    forgotPassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -2507,6 +2704,14 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2515,7 +2720,7 @@ export interface operations {
             };
         };
     };
-    AccountController_resetPassword: {
+    resetPassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -2575,6 +2780,14 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2583,7 +2796,7 @@ export interface operations {
             };
         };
     };
-    AccountController_changePassword: {
+    changePassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -2642,7 +2855,7 @@ export interface operations {
             };
         };
     };
-    MeController_get: {
+    getMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -2670,7 +2883,7 @@ export interface operations {
             };
         };
     };
-    MeController_update: {
+    updateMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -2734,160 +2947,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    MeController_switchOrganization: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SwitchOrganizationDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionResponse"];
-                };
-            };
-            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Bearer token invalid, or the refresh token is not the newest of this session (unauthorized); an already-rotated one revokes the session (refresh_token_reused) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The caller is not a member of the organization, or it was deleted (forbidden) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Request body is too large (payload_too_large) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Request body is not application/json (unsupported_media_type) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    MeController_listSessions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionList"];
-                };
-            };
-            /** @description Authentication failed */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    MeController_deleteSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResponse"];
-                };
-            };
-            /** @description Authentication failed */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description No live session of the caller has this id (not_found); also for a malformed id */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    JwksController_jwks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JwksResponse"];
                 };
             };
         };
