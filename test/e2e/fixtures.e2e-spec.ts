@@ -1,9 +1,11 @@
-import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
+
 import { addVirtualAuthenticator, launchBrowser } from '../support/browser';
 import { NatsProcess } from '../support/nats-process';
 import { NginxProcess, renderTemplate } from '../support/nginx-process';

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { BrowserContext, CDPSession, chromium, Page } from 'playwright-core';
 
 /** Debian's Chromium (no browser is downloaded: playwright-core only drives it). */

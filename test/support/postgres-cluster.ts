@@ -2,7 +2,9 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { Client } from 'pg';
+
 import { isRunning, osUser, signalAndWait, waitUntil } from './os-process';
 import { freePort } from './service-process';
 
