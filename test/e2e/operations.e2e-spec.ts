@@ -54,9 +54,20 @@ describe('operations: probes, request ids, errors, OpenAPI', () => {
     expect(response.headers).toMatchObject({
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'SAMEORIGIN',
-      'strict-transport-security': expect.stringContaining('max-age='),
       'content-security-policy': expect.stringContaining("default-src 'self'"),
     });
+  });
+
+  it('sends HSTS and upgrade-insecure-requests over HTTPS only, so the Swagger UI loads over plain HTTP', async () => {
+    const plain = await t.api().get('/api/docs').expect(200);
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+    expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    const stylesheet = /href="([^"]+\.css)"/.exec(plain.text)?.[1];
+    expect(stylesheet).toBeDefined();
+    await t
+      .api()
+      .get(new URL(stylesheet as string, `${t.url}/api/docs/`).pathname)
+      .expect(200);
   });
 
   it('allows no cross-origin browser access by default', async () => {
@@ -167,5 +178,15 @@ describe('CORS_ORIGINS', () => {
       .set('Origin', 'https://evil.example')
       .set('Access-Control-Request-Method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('operations behind a TLS-terminating proxy (TRUST_PROXY=loopback)', () => {
+  const t = useTestApp({ env: { TRUST_PROXY: 'loopback' } });
+
+  it('sends HSTS and upgrade-insecure-requests when the proxy says the request came over HTTPS', async () => {
+    const response = await t.api().get('/healthz').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(response.headers['strict-transport-security']).toContain('max-age=');
+    expect(response.headers['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 });
