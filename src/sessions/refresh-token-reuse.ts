@@ -49,7 +49,7 @@ export class RefreshTokenReuse {
 }
 
 /** The presented token is the one rotated away last, less than `graceMs` ago. */
-export function withinGrace(
+function withinGrace(
   session: { previousRefreshTokenHash: string | null; rotatedAt: Date | null },
   presentedHash: string,
   graceMs: number,
