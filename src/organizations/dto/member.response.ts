@@ -1,21 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 
+import { UserResponse } from '../../users/dto/user.response';
 import { MemberView } from '../memberships.repository';
 import { RoleResponse, toRoleResponse } from './role.response';
 
-export class MemberUserResponse {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ example: 'Onur Kacmaz' })
-  name!: string;
-
-  @ApiProperty({ format: 'email', example: 'onur@example.com' })
-  email!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the email was verified, or null.' })
-  email_verified_at!: string | null;
-}
+/** The member's user: the public part of a User. */
+export class MemberUserResponse extends PickType(UserResponse, ['id', 'name', 'email', 'email_verified_at'] as const) {}
 
 export class MemberResponse {
   @ApiProperty({ format: 'uuid', description: 'Membership id (the {id} of PATCH and DELETE /api/v1/members/{id}).' })
