@@ -80,15 +80,13 @@ export class EventPublisher implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
-  /** Resolves when the pass running now (if any) has ended. */
-  async settled(): Promise<void> {
-    await this.current;
-  }
-
   private async publishDue(): Promise<void> {
     const link = this.link;
     if (!link || Date.now() < this.pausedUntil) return;
     try {
+      // Connected even with nothing to publish: the stream exists from the start, and an
+      // unreachable NATS shows in the log before events pile up.
+      await link.connect();
       for (;;) {
         const batch = await this.tx.run(() => this.events.claimNext(this.workerId, BATCH, LEASE_SECONDS));
         if (batch.length === 0) break;
@@ -105,7 +103,7 @@ export class EventPublisher implements OnApplicationBootstrap, OnApplicationShut
       if (this.failures === 1 || this.failures % 20 === 0) {
         this.logger.warn(
           { reason: error instanceof Error ? error.message : String(error), failures: this.failures, retry_in_ms: pause },
-          'events not published: they wait in the outbox',
+          'cannot publish events to NATS: they wait in the outbox',
         );
       }
     }

@@ -26,21 +26,23 @@ export interface PendingEvent {
 export class EventsRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  /** In the caller's transaction; tx_id records which transaction wrote it (see OutboxEvent). */
+  /** In the caller's transaction: the event commits with the change, or not at all. */
   async insert(event: NewEvent): Promise<void> {
-    await this.tx.prepared(
-      'insert_outbox_event',
-      `INSERT INTO outbox_events (type, subject, data, tx_id) VALUES ($1, $2, $3, pg_current_xact_id()::text::bigint)`,
-      [event.type, event.subject, JSON.stringify(event.data)],
-    );
+    await this.tx.prepared('insert_outbox_event', 'INSERT INTO outbox_events (type, subject, data) VALUES ($1, $2, $3)', [
+      event.type,
+      event.subject,
+      JSON.stringify(event.data),
+    ]);
   }
 
   /**
-   * Claims the oldest unpublished events for `leaseSeconds`, in a transaction of the caller's.
-   * Only one publisher holds unpublished events at a time: claims queue on an advisory lock, and
-   * none is made while another worker's lease is live, so replicas never publish out of order.
-   * Events of transactions younger than the oldest one still running wait, so an event numbered
-   * lower but committed later is never overtaken. Ordered by seq.
+   * Claims the oldest unpublished events (by seq) for `leaseSeconds`, in a transaction of the
+   * caller's. Only one publisher holds unpublished events at a time: claims queue on an advisory
+   * lock, and none is made while another worker's lease is live. An event is thus never
+   * published before one that had committed before it was written (its seq is higher, and both
+   * are visible to any claim that sees it); events of transactions that ran side by side go out
+   * in the order they became visible. Unpublished events are found by published_at, not by a
+   * cursor, so one that commits late with a lower seq is not skipped.
    */
   async claimNext(workerId: string, limit: number, leaseSeconds: number): Promise<PendingEvent[]> {
     await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
@@ -48,7 +50,7 @@ export class EventsRepository {
       `UPDATE outbox_events SET locked_until = now() + make_interval(secs => $3), locked_by = $1
         WHERE id IN (
           SELECT id FROM outbox_events
-           WHERE published_at IS NULL AND tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+           WHERE published_at IS NULL
            ORDER BY seq
            LIMIT $2)
           AND NOT EXISTS (

@@ -23,6 +23,11 @@ export class NatsLink {
     private readonly logger: Logger,
   ) {}
 
+  /** Connected, with the stream in place; throws while NATS cannot be reached. */
+  async connect(): Promise<void> {
+    await this.ready();
+  }
+
   async publish(event: CloudEvent): Promise<void> {
     const client = await this.ready();
     const eventHeaders = headers();

@@ -16,14 +16,6 @@ export class OutboxEvent {
   @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'BY DEFAULT' })
   seq!: string;
 
-  /**
-   * The id of the transaction that wrote the event: an event is published only once every
-   * transaction older than it has ended, so a later-numbered event never overtakes one that
-   * was still being committed.
-   */
-  @Column({ name: 'tx_id', type: 'bigint' })
-  txId!: string;
-
   @Column({ type: 'varchar', length: 100 })
   type!: string;
 

@@ -43,8 +43,11 @@ export class EventStream {
    * `createStream`: create IDENTITY if missing (as the service would) so the consumer can start
    * before the first event; otherwise wait until the service has created it.
    */
-  static async open(url: string, source: string, { createStream = true } = {}): Promise<EventStream> {
-    const since = new Date(Date.now() - 2000).toISOString();
+  static async open(
+    url: string,
+    source: string,
+    { createStream = true, since = new Date(Date.now() - 2000) }: { createStream?: boolean; since?: Date } = {},
+  ): Promise<EventStream> {
     const connection = await connect({ servers: url });
     const manager = await jetstreamManager(connection);
     if (createStream) await manager.streams.add({ name: 'IDENTITY', subjects: ['identity.>'] }).catch(() => undefined);
@@ -62,7 +65,7 @@ export class EventStream {
     const consumer = await jetstream(connection).consumers.get('IDENTITY', {
       filter_subjects: 'identity.>',
       deliver_policy: DeliverPolicy.StartTime,
-      opt_start_time: since,
+      opt_start_time: since.toISOString(),
     });
     stream.messages = await consumer.consume();
     stream.reading = stream.read(stream.messages);
