@@ -69,7 +69,9 @@ describe('the nginx gateway of deploy/nginx', () => {
 
   it('lets a valid token through to the upstream with the user’s identity headers', async () => {
     const { token, email, userId } = await signIn();
-    const me = await (await fetch(`${gateway}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const me = (await (await fetch(`${gateway}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      current_organization: { id: string };
+    };
     const response = await app('/orders?page=2', token);
     expect(response.status).toBe(200);
     const seen = (await response.json()) as { path: string; headers: IncomingHttpHeaders };
@@ -114,9 +116,9 @@ describe('the nginx gateway of deploy/nginx', () => {
 
   it('sets X-Forwarded-For, which the service believes from the gateway (TRUST_PROXY)', async () => {
     const { token } = await signIn({ 'X-Forwarded-For': '198.51.100.7' });
-    const sessions = await (
+    const sessions = (await (
       await fetch(`${gateway}/api/v1/me/sessions`, { headers: { Authorization: `Bearer ${token}` } })
-    ).json();
+    ).json()) as { sessions: { ip: string }[] };
     expect(sessions.sessions[0].ip).toBe('198.51.100.7');
   });
 });
