@@ -28,6 +28,8 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // The reference consumer's own tests (examples/mesh-service), so CI runs them.
+    { ...common, displayName: 'example', testMatch: ['<rootDir>/examples/*/test/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

@@ -1,19 +1,21 @@
 /**
- * npm run bench:tokens — refresh-token rotation and GET /me throughput and latency.
+ * npm run bench:tokens — refresh-token rotation, GET /me and the gateway check (GET /auth/verify)
+ * throughput and latency.
  *
  * Starts the built service (npm run build first) as its own process on a fresh database of the
  * local PostgreSQL (or BENCH_DATABASE_URL / DATABASE_URL; "embedded" for PGlite), on loopback,
  * logging at info to /dev/null (the serialization cost stays). Then:
  * registers and signs in BENCH_USERS users, runs BENCH_CHAINS parallel rotation chains (each
- * presents only its newest refresh token) and GET /me at a few concurrencies, BENCH_SECONDS per
- * level. Client: one loop per connection, each on its own keep-alive socket, with the lean client
+ * presents only its newest refresh token), then GET /me and GET /api/v1/auth/verify side by side
+ * (each level of one right after the same level of the other) at a few concurrencies,
+ * BENCH_SECONDS per level. Client: one loop per connection, each on its own keep-alive socket, with the lean client
  * of bench-support (BENCH_CLIENT=node: node:http with a keep-alive agent, whose CPU per request,
  * taken from the cores the service runs on, is about that of GET /me itself; setup always uses
  * node:http). BENCH_LOG_LEVEL=silent
  * measures without request logging. BENCH_REPLICAS=2 runs two replicas of the service on the same
  * database (one Node.js process per core, as a deployment scales out) and spreads the loops over
  * them; each loop keeps to one replica.
- * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s.
+ * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s, auth/verify at least as fast as GET /me.
  */
 import { call as request, closeConnections, fmt, LeanClient, LoadResult, runLoad, startBuiltService } from './bench-support';
 
@@ -80,13 +82,20 @@ async function main(): Promise<void> {
     };
     const meOnce = async (worker: number) =>
       (await load(worker, 'GET', '/api/v1/me', undefined, sessions[worker % sessions.length].token)).status === 200;
+    // What a gateway asks on every request: the live check with the caller's live role.
+    const verifyOnce = async (worker: number) =>
+      (await load(worker, 'GET', '/api/v1/auth/verify', undefined, sessions[worker % sessions.length].token)).status === 200;
 
     await runLoad(4, 1, meOnce); // warm up
+    await runLoad(4, 1, verifyOnce);
     await runLoad(4, 1, refreshOnce);
 
     console.log('\nroute          conc.      req/s   p50 ms   p99 ms  errors requests');
     for (const chains of [1, CHAINS]) report('refresh-token', chains, await runLoad(chains, SECONDS, refreshOnce));
-    for (const concurrency of ME_LEVELS) report('GET /me', concurrency, await runLoad(concurrency, SECONDS, meOnce));
+    for (const concurrency of ME_LEVELS) {
+      report('GET /me', concurrency, await runLoad(concurrency, SECONDS, meOnce));
+      report('auth/verify', concurrency, await runLoad(concurrency, SECONDS, verifyOnce));
+    }
     // The floor of the HTTP stack (Fastify, Nest, logging, this client): no token, no query.
     const healthOnce = async (worker: number) => (await load(worker, 'GET', '/healthz')).status === 200;
     report('GET /healthz', 8, await runLoad(8, SECONDS, healthOnce));

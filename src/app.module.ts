@@ -12,6 +12,7 @@ import { LoggerModule } from './common/logging/logger.module';
 import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -40,6 +41,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         MailModule,
+        EventsModule,
         UsersModule,
         OrganizationsModule,
         TokensModule,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { Principal } from '../common/request/principal';
+import { TransactionHost } from '../database/transaction-host';
 import type { OrganizationScope, ProfileView } from '../organizations/organization-scopes.read-model';
 import { ReadOnlyUserError } from '../organizations/organizations.errors';
 import { User } from '../users/user.entity';
@@ -13,7 +14,10 @@ export interface Profile extends ProfileView {
 /** The caller's own account: GET and PATCH /me. */
 @Injectable()
 export class MeService {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly users: UsersService,
+  ) {}
 
   /** The current organization is the access token's, while the caller is still a member of it. */
   profileOf(principal: Principal, { user, organizations }: ProfileView): Profile {
@@ -23,6 +27,7 @@ export class MeService {
 
   async rename(principal: Principal, name: string): Promise<User> {
     if (principal.systemRole === 'read_only') throw new ReadOnlyUserError();
-    return this.users.rename(principal.userId, name);
+    // The new name and its identity.user.updated event, together.
+    return this.tx.run(() => this.users.rename(principal.userId, name));
   }
 }

@@ -47,7 +47,7 @@ export class PasswordsService {
     const passwordHash = await this.passwords.hash(password);
     await this.tx.run(async () => {
       const consumed = await this.emailTokens.consume(token, 'password_reset');
-      await this.users.updatePasswordHash(consumed.userId, passwordHash);
+      await this.users.setNewPassword(consumed.userId, passwordHash);
       await this.users.markEmailVerified(consumed.userId);
       await this.sessions.revokeAllOfUser(consumed.userId, 'password_reset');
       await this.audit.record({ type: 'password.reset', actorUserId: consumed.userId, targetId: consumed.userId });
@@ -60,7 +60,7 @@ export class PasswordsService {
     if (!currentHash || !(await this.passwords.verify(currentPassword, currentHash))) throw new WrongCurrentPasswordError();
     const passwordHash = await this.passwords.hash(newPassword);
     await this.tx.run(async () => {
-      await this.users.updatePasswordHash(principal.userId, passwordHash);
+      await this.users.setNewPassword(principal.userId, passwordHash);
       await this.sessions.revokeAllOfUser(principal.userId, 'password_changed', principal.sessionId);
       await this.audit.record({
         type: 'password.changed',

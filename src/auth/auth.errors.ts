@@ -18,9 +18,26 @@ export class EmailNotVerifiedError extends AppError {
   }
 }
 
-/** Access token missing, malformed, expired, revoked or of the wrong type: one answer for all. */
+/**
+ * Access token missing, malformed, expired, revoked or of the wrong type: one answer for all,
+ * with the RFC 6750 challenge that gateways (nginx auth_request, ForwardAuth, ext_authz) pass on.
+ */
 export class UnauthorizedError extends AppError {
   constructor(message = 'The access token is missing, invalid, expired or revoked') {
-    super('unauthorized', message);
+    super('unauthorized', message, null, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  }
+}
+
+/** Introspection: the client's HTTP Basic credentials are missing or wrong. */
+export class InvalidClientError extends AppError {
+  constructor() {
+    super('unauthorized', 'Client authentication failed', null, { 'WWW-Authenticate': 'Basic realm="introspection"' });
+  }
+}
+
+/** Introspection is off (INTROSPECTION_CLIENTS unset): the endpoint does not exist. */
+export class IntrospectionDisabledError extends AppError {
+  constructor() {
+    super('not_found', 'Resource not found');
   }
 }

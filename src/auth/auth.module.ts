@@ -9,13 +9,29 @@ import { UsersModule } from '../users/users.module';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { BearerAuthService } from './bearer-auth.service';
 import { CredentialsService } from './credentials.service';
+import { GatewayController } from './gateway.controller';
+import { GatewayService } from './gateway.service';
+import { IntrospectionController } from './introspection.controller';
+import { IntrospectionService } from './introspection.service';
+import { IntrospectionClientGuard } from './introspection-client.guard';
 import { LocalStrategy } from './local.strategy';
 import { LoginController } from './login.controller';
 
-/** Sign-in (passport-local under the login throttle) and the bearer guard in front of every route. */
+/**
+ * Sign-in (passport-local under the login throttle), the bearer guard in front of every route, and
+ * the same check offered to others: gateway verification and token introspection.
+ */
 @Module({
   imports: [PassportModule, TokensModule, SessionsModule, UsersModule, RateLimitModule],
-  controllers: [LoginController],
-  providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }, BearerAuthService, CredentialsService, LocalStrategy],
+  controllers: [LoginController, GatewayController, IntrospectionController],
+  providers: [
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
+    BearerAuthService,
+    CredentialsService,
+    LocalStrategy,
+    GatewayService,
+    IntrospectionService,
+    IntrospectionClientGuard,
+  ],
 })
 export class AuthModule {}

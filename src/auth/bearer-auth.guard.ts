@@ -2,9 +2,10 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
 import { AuthenticatedRequest, IS_PUBLIC } from '../common/request/decorators';
+import type { LiveReads } from '../sessions/sessions.service';
 import { UnauthorizedError } from './auth.errors';
 import { BearerAuthService } from './bearer-auth.service';
-import { NEEDS_PROFILE, ProfiledRequest } from './profile.decorator';
+import { LIVE_READS, ProfiledRequest } from './profile.decorator';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
@@ -21,10 +22,11 @@ export class BearerAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & ProfiledRequest>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedError('A bearer access token is required');
-    const withProfile = this.reflector.get<boolean | undefined>(NEEDS_PROFILE, context.getHandler()) === true;
-    const { principal, profile } = await this.bearer.authenticate(match[1], withProfile);
+    const reads = this.reflector.get<LiveReads | undefined>(LIVE_READS, context.getHandler()) ?? 'session';
+    const { principal, profile, organizationRole } = await this.bearer.authenticate(match[1], reads);
     request.principal = principal;
     request.profile = profile;
+    request.organizationRole = organizationRole;
     return true;
   }
 }

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 
 import { ACCOUNT_SETTINGS, AccountSettings } from './account.settings';
 import { DATABASE_SETTINGS, DatabaseSettings } from './database.settings';
+import { EVENT_SETTINGS, EventSettings } from './events.settings';
+import { INTROSPECTION_SETTINGS, IntrospectionSettings } from './introspection.settings';
 import { LOGIN_SETTINGS, LoginSettings } from './login.settings';
 import { MAIL_SETTINGS, MailSettings } from './mail.settings';
 import { METRICS_SETTINGS, MetricsSettings } from './metrics.settings';
@@ -33,6 +35,8 @@ export interface Settings {
   account: AccountSettings;
   organizations: OrganizationSettings;
   metrics: MetricsSettings;
+  events: EventSettings;
+  introspection: IntrospectionSettings;
 }
 
 /** The slices' classes (their injection tokens), by the Settings field that holds them. */
@@ -48,6 +52,8 @@ export const SETTINGS_SLICES = {
   account: AccountSettings,
   organizations: OrganizationSettings,
   metrics: MetricsSettings,
+  events: EventSettings,
+  introspection: IntrospectionSettings,
 } as const satisfies { [K in keyof Settings]: abstract new () => Settings[K] };
 
 /** Every parser table, in the order `.env.example` and docs/configuration.md list them. */
@@ -63,6 +69,8 @@ export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[]
   { title: 'Account', table: ACCOUNT_SETTINGS },
   { title: 'Organizations', table: ORGANIZATION_SETTINGS },
   { title: 'Metrics', table: METRICS_SETTINGS },
+  { title: 'Events', table: EVENT_SETTINGS },
+  { title: 'Introspection', table: INTROSPECTION_SETTINGS },
 ] as { title: string; table: SettingsTable<unknown> }[];
 
 /** Reads and validates the environment; every bad variable is listed in one error. */
@@ -84,6 +92,8 @@ export function loadSettings(env: Env = process.env): Settings {
     account: read(ACCOUNT_SETTINGS),
     organizations: read(ORGANIZATION_SETTINGS),
     metrics: read(METRICS_SETTINGS),
+    events: read(EVENT_SETTINGS),
+    introspection: read(INTROSPECTION_SETTINGS),
   };
   problems.push(...checkTokenKeys(settings.tokens));
   if (settings.server.nodeEnv === 'production') problems.push(...productionRefusals(settings));

@@ -12,6 +12,8 @@ export class TokenSettings {
   /** HS256 secret; undefined: a generated secret kept in the database. */
   declare readonly secret: string | undefined;
   declare readonly issuer: string;
+  /** aud of access tokens, required on verification; undefined: no aud. */
+  declare readonly audience: string | undefined;
   /** Public keys (PEM) of keys that signed before JWT_PRIVATE_KEY: still published and accepted. */
   declare readonly previousPublicKeys: string[];
   /** Seconds. */
@@ -48,6 +50,11 @@ export const TOKEN_SETTINGS: SettingsTable<TokenSettings> = {
     },
   }),
   issuer: setting.text('JWT_ISSUER', 'identity-service', 'iss claim of access tokens, checked on verification'),
+  audience: setting.optional({
+    env: 'JWT_AUDIENCE',
+    doc: 'aud claim of access tokens (e.g. https://api.example.com), then required on verification. Unset: no aud',
+    parse: (value) => value,
+  }),
   previousPublicKeys: {
     env: 'JWT_PREVIOUS_PUBLIC_KEYS',
     fallback: '',

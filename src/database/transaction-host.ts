@@ -14,7 +14,7 @@ import { DatabaseSettings } from '../config/database.settings';
  */
 @Injectable()
 export class TransactionHost {
-  private readonly storage = new AsyncLocalStorage<EntityManager>();
+  private readonly storage = new AsyncLocalStorage<TransactionScope>();
 
   // The embedded database is one backend session behind every connection, so statement names
   // would collide there; DB_PREPARED_STATEMENTS=false does the same for poolers that share
@@ -29,7 +29,7 @@ export class TransactionHost {
   }
 
   get manager(): EntityManager {
-    return this.storage.getStore() ?? this.dataSource.manager;
+    return this.storage.getStore()?.manager ?? this.dataSource.manager;
   }
 
   /**
@@ -39,7 +39,7 @@ export class TransactionHost {
    * On the embedded database it is an ordinary query.
    */
   async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const queryRunner = this.storage.getStore()?.queryRunner;
+    const queryRunner = this.storage.getStore()?.manager.queryRunner;
     const connection: Pool | PoolClient = queryRunner
       ? ((await queryRunner.connect()) as PoolClient)
       : ((this.dataSource.driver as PostgresDriver).master as Pool);
@@ -50,6 +50,25 @@ export class TransactionHost {
   /** Runs `work` in a transaction; nested calls join the outer one. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.storage.getStore()) return work();
-    return this.dataSource.transaction((manager) => this.storage.run(manager, work));
+    const afterCommit: (() => void)[] = [];
+    const result = await this.dataSource.transaction((manager) => this.storage.run({ manager, afterCommit }, work));
+    for (const callback of afterCommit) callback();
+    return result;
   }
+
+  /**
+   * Calls `callback` once the current transaction has committed (at once outside a transaction),
+   * never after a rollback: for work that must see the committed change, such as waking the
+   * event publisher.
+   */
+  afterCommit(callback: () => void): void {
+    const scope = this.storage.getStore();
+    if (scope) scope.afterCommit.push(callback);
+    else callback();
+  }
+}
+
+interface TransactionScope {
+  manager: EntityManager;
+  afterCommit: (() => void)[];
 }

@@ -41,9 +41,7 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly outbox: OutboxRepository,
     metrics: MetricsService,
   ) {
-    metrics.gauge('identity_outbox_backlog', 'Emails waiting in the outbox (not sent, not given up)', [], async (set) => {
-      set({}, await this.outbox.countBacklog());
-    });
+    metrics.outboxBacklog('email', () => this.outbox.countBacklog());
   }
 
   onApplicationBootstrap(): void {

@@ -52,10 +52,28 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** What each outbox (email, event) has waiting, read at scrape time. */
+  private readonly backlogs = new Map<string, () => Promise<number>>();
+
   constructor() {
+    const backlogs = this.backlogs;
+    new Gauge({
+      name: 'identity_outbox_backlog',
+      help: 'Outbox rows waiting for delivery, by kind: emails not sent nor given up, events not yet published',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      async collect() {
+        for (const [kind, count] of backlogs) this.set({ kind }, await count());
+      },
+    });
     // Node's process and runtime metrics under their standard names (process_*, nodejs_*), so
     // stock dashboards work; the service's own metrics are identity_*.
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Registers an outbox's backlog as identity_outbox_backlog{kind}. */
+  outboxBacklog(kind: 'email' | 'event', count: () => Promise<number>): void {
+    this.backlogs.set(kind, count);
   }
 
   /** Adds a gauge whose value is read at scrape time. */

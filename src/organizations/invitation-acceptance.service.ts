@@ -3,10 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto';
 import { TransactionHost } from '../database/transaction-host';
+import { EventsService } from '../events/events.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { InvitationsRepository } from './invitations.repository';
+import { eventData } from './event-data';
+import { InvitationsRepository, InvitationView } from './invitations.repository';
 import { MembershipsRepository, MemberView } from './memberships.repository';
 import {
   AccountDetailsRequiredError,
@@ -33,6 +35,7 @@ export class InvitationAcceptanceService {
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly events: EventsService,
   ) {}
 
   /**
@@ -72,7 +75,12 @@ export class InvitationAcceptanceService {
         targetId: membership.id,
         details: { user_id: user.id, invitation_id: invitation.id, invited_by: invitation.invitedBy },
       });
-      return (await this.memberships.findMember(membership.id, organization.id)) as MemberView;
+      const member = (await this.memberships.findMember(membership.id, organization.id)) as MemberView;
+      await this.events.emit('identity.invitation.accepted', invitation.id, async () =>
+        eventData.invitation((await this.invitations.findInOrganization(invitation.id, organization.id)) as InvitationView),
+      );
+      await this.events.emit('identity.member.added', membership.id, eventData.member(organization.id, member));
+      return member;
     });
   }
 

@@ -6,8 +6,10 @@ import { sha256Hex } from '../common/crypto';
 import type { Principal } from '../common/request/principal';
 import { OrganizationSettings } from '../config/organizations.settings';
 import { TransactionHost } from '../database/transaction-host';
+import { EventsService } from '../events/events.service';
 import { MailService } from '../mail/mail.service';
 import { invitationEmail } from '../mail/templates';
+import { eventData } from './event-data';
 import { InvitationsRepository, InvitationView } from './invitations.repository';
 import { MembershipsRepository } from './memberships.repository';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
@@ -50,6 +52,7 @@ export class InvitationsService {
     private readonly memberships: MembershipsRepository,
     private readonly roles: RolesRepository,
     private readonly mail: MailService,
+    private readonly events: EventsService,
   ) {}
 
   /**
@@ -93,6 +96,7 @@ export class InvitationsService {
           invitation.invitation.expiresAt,
         ),
       );
+      await this.events.emit('identity.invitation.created', invitation.invitation.id, eventData.invitation(invitation));
       return { invitation, acceptToken };
     });
   }
@@ -111,6 +115,7 @@ export class InvitationsService {
       const found = await this.invitations.findInOrganization(id, organization.id);
       if (!found) throw new InvitationNotFoundError();
       await this.invitations.deleteInvitation(id);
+      await this.events.emit('identity.invitation.revoked', id, eventData.invitation(found));
     });
   }
 }

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
+import { EventsService } from '../events/events.service';
+import { eventData } from './event-data';
 import { MembershipsRepository, MemberView } from './memberships.repository';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
 import { LastOwnerError, MemberNotFoundError, UnknownRoleIdError } from './organizations.errors';
@@ -18,6 +20,7 @@ export class MembersService {
     private readonly memberships: MembershipsRepository,
     private readonly roles: RolesRepository,
     private readonly audit: AuditService,
+    private readonly events: EventsService,
   ) {}
 
   listMembers(principal: Principal): Promise<MemberView[]> {
@@ -49,7 +52,9 @@ export class MembersService {
         targetId: memberId,
         details: { user_id: target.user.id, from: target.role.key, to: role.key },
       });
-      return (await this.memberships.findMember(memberId, organizationId)) as MemberView;
+      const changed = (await this.memberships.findMember(memberId, organizationId)) as MemberView;
+      await this.events.emit('identity.member.role_changed', memberId, eventData.member(organizationId, changed));
+      return changed;
     });
   }
 
@@ -76,6 +81,7 @@ export class MembersService {
         targetId: memberId,
         details: { user_id: target.user.id, role: target.role.key, left: leaving },
       });
+      await this.events.emit('identity.member.removed', memberId, eventData.member(organizationId, target));
     });
   }
 }

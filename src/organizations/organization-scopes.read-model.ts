@@ -43,3 +43,25 @@ export const ORGANIZATIONS_OF_USER: ReadModel<OrganizationScope[]> = {
 /** True when the organization whose id is the SQL expression `id` exists and is not deleted. */
 export const organizationIsLive = (id: string) =>
   `EXISTS (SELECT 1 FROM organizations o WHERE o.id = ${id} AND o.deleted_at IS NULL)`;
+
+/** The caller's live role in one organization. */
+export interface OrganizationRole {
+  role: string;
+  permissions: string[];
+}
+
+/**
+ * The user's live role key and permissions in one organization (null when not a member), as one
+ * JSON column: what the gateway check and introspection answer with, computed in the bearer
+ * check's own statement.
+ */
+export const ROLE_IN_ORGANIZATION = {
+  column: 'organization_role',
+  /** `userId` and `organizationId` are SQL expressions. */
+  select: (userId: string, organizationId: string) => `(
+    SELECT json_build_object('role', r.key, 'permissions', r.permissions)
+      FROM memberships m
+      JOIN roles r ON r.id = m.role_id
+     WHERE m.user_id = ${userId} AND m.organization_id = ${organizationId}) AS organization_role`,
+  read: (row: Record<string, unknown>) => (row.organization_role ?? null) as OrganizationRole | null,
+};

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
@@ -20,7 +21,7 @@ import { RolesRepository } from './roles.repository';
 import { RolesService } from './roles.service';
 
 @Module({
-  imports: [UsersModule, MailModule, RateLimitModule],
+  imports: [UsersModule, MailModule, EventsModule, RateLimitModule],
   controllers: [OrganizationsController, MembersController, RolesController, InvitationsController, AuditEventsController],
   providers: [
     OrganizationsRepository,

@@ -4,7 +4,9 @@ import { AuditPage, AuditService, decodeCursor } from '../audit/audit.service';
 import { AppError } from '../common/errors/app-error';
 import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
-import { MembershipsRepository, MembershipView } from './memberships.repository';
+import { EventsService } from '../events/events.service';
+import { eventData } from './event-data';
+import { MembershipsRepository, MembershipView, MemberView } from './memberships.repository';
 import { Organization } from './organization.entity';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
 import { OrganizationScope } from './organization-scopes.read-model';
@@ -24,6 +26,7 @@ export class OrganizationsService {
     private readonly tx: TransactionHost,
     private readonly access: OrganizationAccess,
     private readonly audit: AuditService,
+    private readonly events: EventsService,
   ) {}
 
   /** GET /audit-events: the trail of the token's organization, for holders of audit.read (checked live). */
@@ -62,17 +65,25 @@ export class OrganizationsService {
       }
       if (Object.keys(update).length === 0) return organization;
       if (!(await this.organizations.updateOrganization(id, update))) throw new SlugTakenError();
-      return (await this.organizations.findLiveById(id)) as Organization;
+      const updated = (await this.organizations.findLiveById(id)) as Organization;
+      await this.events.emit('identity.organization.updated', id, eventData.organization(updated));
+      return updated;
     });
   }
 
   /** DELETE /organizations/{id}: soft delete; refused when it is the caller's only live organization. */
   deleteOrganization(principal: Principal, id: string): Promise<void> {
     return this.tx.run(async () => {
-      await this.access.authorize(principal, { kind: 'path', organizationId: id }, 'org.delete', 'write');
+      const { organization } = await this.access.authorize(
+        principal,
+        { kind: 'path', organizationId: id },
+        'org.delete',
+        'write',
+      );
       if ((await this.memberships.countLiveOfUser(principal.userId)) <= 1) throw new LastOrganizationError();
       await this.organizations.softDelete(id);
       await this.audit.record({ type: 'organization.deleted', actorUserId: principal.userId, organizationId: id, targetId: id });
+      await this.events.emit('identity.organization.deleted', id, eventData.organization(organization));
     });
   }
 
@@ -89,7 +100,11 @@ export class OrganizationsService {
       const slug = firstFreeSlug(base, await this.organizations.findSlugsLike(base));
       const organization = await this.organizations.insertOrganizationUnlessSlugTaken(name, slug);
       if (organization) {
-        await this.memberships.insertMembership(userId, organization.id, SYSTEM_ROLE_IDS.owner);
+        const membership = await this.memberships.insertMembership(userId, organization.id, SYSTEM_ROLE_IDS.owner);
+        await this.events.emit('identity.organization.created', organization.id, eventData.organization(organization));
+        await this.events.emit('identity.member.added', membership.id, async () =>
+          eventData.member(organization.id, (await this.memberships.findMember(membership.id, organization.id)) as MemberView),
+        );
         const view = await this.memberships.findMembership(userId, organization.id);
         return toScope(view as MembershipView);
       }

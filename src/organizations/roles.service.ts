@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
+import { EventsService } from '../events/events.service';
+import { eventData } from './event-data';
 import { InvitationsRepository } from './invitations.repository';
 import { MembershipsRepository } from './memberships.repository';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
@@ -43,6 +45,7 @@ export class RolesService {
     private readonly memberships: MembershipsRepository,
     private readonly invitations: InvitationsRepository,
     private readonly audit: AuditService,
+    private readonly events: EventsService,
   ) {}
 
   listPermissions(): PermissionDescription[] {
@@ -76,6 +79,7 @@ export class RolesService {
         targetId: role.id,
         details: { key: role.key, permissions: role.permissions.join(' ') },
       });
+      await this.events.emit('identity.role.created', role.id, eventData.role(access.organization.id, role));
       return role;
     });
   }
@@ -105,7 +109,11 @@ export class RolesService {
           },
         });
       }
-      return (await this.roles.findAvailable(role.id, access.organization.id)) as Role;
+      const updated = (await this.roles.findAvailable(role.id, access.organization.id)) as Role;
+      if (Object.keys(update).length > 0) {
+        await this.events.emit('identity.role.updated', role.id, eventData.role(access.organization.id, updated));
+      }
+      return updated;
     });
   }
 
@@ -127,6 +135,7 @@ export class RolesService {
         targetId: role.id,
         details: { key: role.key },
       });
+      await this.events.emit('identity.role.deleted', role.id, eventData.role(access.organization.id, role));
     });
   }
 

@@ -5,8 +5,10 @@ import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors/app-error';
 import { LOGGER } from '../common/logging/logger.module';
 import { SessionSettings } from '../config/sessions.settings';
+import { EventsService } from '../events/events.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RefreshTokenClaims } from '../tokens/tokens.service';
+import { announceRevocation } from './session-events';
 import { InvalidRefreshTokenError, RefreshTokenReusedError } from './sessions.errors';
 import { SessionsRepository } from './sessions.repository';
 
@@ -23,6 +25,7 @@ export class RefreshTokenReuse {
     private readonly sessions: SessionsRepository,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly events: EventsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -36,6 +39,7 @@ export class RefreshTokenReuse {
       return new InvalidRefreshTokenError('This refresh token was just rotated by a concurrent request; use the newest one');
     }
     await this.sessions.revoke(session.id, 'refresh_reuse');
+    await announceRevocation(this.events, session, 'refresh_reuse');
     await this.audit.record({
       type: 'refresh.reuse_detected',
       actorUserId: session.userId,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { EventsModule } from '../events/events.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -11,7 +12,7 @@ import { SessionsService } from './sessions.service';
 
 /** The sessions table: sign-in opens one, refresh and switch rotate its token, logout ends it. */
 @Module({
-  imports: [TokensModule, UsersModule, RateLimitModule],
+  imports: [TokensModule, UsersModule, EventsModule, RateLimitModule],
   controllers: [SessionsController],
   providers: [SessionsService, SessionsRepository, RefreshTokenRotationService, RefreshTokenReuse],
   exports: [SessionsService],

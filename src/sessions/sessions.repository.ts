@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, Not } from 'typeorm';
 
 import type { SystemRole } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
-import { organizationIsLive, ORGANIZATIONS_OF_USER, ProfileView } from '../organizations/organization-scopes.read-model';
+import {
+  organizationIsLive,
+  OrganizationRole,
+  ORGANIZATIONS_OF_USER,
+  ProfileView,
+  ROLE_IN_ORGANIZATION,
+} from '../organizations/organization-scopes.read-model';
 import { USER_COLUMNS, userFromRow, UserRow } from '../users/user.read-model';
 import { Session } from './session.entity';
 
@@ -51,9 +56,20 @@ export interface LiveSessionCheck {
   systemRole: SystemRole;
   lastUsedAt: Date;
   organizationLive: boolean;
-  /** Read only when asked for (findLiveSessionCheck's withProfile). */
+  /** Read only when asked for (`reads: 'profile'`). */
   profile?: ProfileView;
+  /** Read only when asked for (`reads: 'role'`): the live role in the token's organization, null when not a member. */
+  organizationRole?: OrganizationRole | null;
 }
+
+/** What the bearer check reads besides the session: nothing, the caller's profile, or their live role. */
+export type LiveReads = 'session' | 'profile' | 'role';
+
+const LIVE_READS: Record<LiveReads, { statement: string; columns: string }> = {
+  session: { statement: 'live_session_check', columns: 'u.id, u.email, u.role' },
+  profile: { statement: 'live_session_profile', columns: PROFILE_COLUMNS },
+  role: { statement: 'live_session_role', columns: `u.id, u.email, u.role, ${ROLE_IN_ORGANIZATION.select('u.id', '$3::uuid')}` },
+};
 
 export type RevocationReason = 'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset';
 
@@ -89,18 +105,20 @@ export class SessionsRepository {
   /**
    * One round trip per authenticated request: the session is live (not revoked, not expired) and
    * belongs to the user, the user exists, and the token's organization (if any) is not deleted.
-   * With `withProfile` the same statement also reads the user's profile (the user and every live
-   * membership), for a route that answers with it: GET /me is then one round trip, not two.
+   * The same statement may also read the user's profile (the user and every live membership), for
+   * a route that answers with it (GET /me is then one round trip, not two), or the user's live
+   * role in the token's organization (the gateway check, introspection).
    */
   async findLiveSessionCheck(
     sessionId: string,
     userId: string,
     organizationId: string | null,
-    withProfile = false,
+    reads: LiveReads = 'session',
   ): Promise<LiveSessionCheck | null> {
+    const { statement, columns } = LIVE_READS[reads];
     const rows = await this.tx.prepared<ProfileRow & { last_used_at: Date; organization_live: boolean }>(
-      withProfile ? 'live_session_profile' : 'live_session_check',
-      `SELECT ${withProfile ? PROFILE_COLUMNS : 'u.id, u.email, u.role'}, s.last_used_at,
+      statement,
+      `SELECT ${columns}, s.last_used_at,
               ($3::uuid IS NULL OR ${organizationIsLive('$3::uuid')}) AS organization_live
          FROM sessions s
          JOIN users u ON u.id = s.user_id
@@ -115,7 +133,8 @@ export class SessionsRepository {
       systemRole: row.role,
       lastUsedAt: new Date(row.last_used_at),
       organizationLive: row.organization_live,
-      profile: withProfile ? toProfile(row) : undefined,
+      profile: reads === 'profile' ? toProfile(row) : undefined,
+      organizationRole: reads === 'role' ? ROLE_IN_ORGANIZATION.read(row) : undefined,
     };
   }
 
@@ -197,13 +216,19 @@ export class SessionsRepository {
       .getMany();
   }
 
-  /** Revokes every live session of the user, but `exceptId` when given. */
-  async revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
-    await this.tx.manager
-      .getRepository(Session)
-      .update(
-        { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
-        { revokedAt: new Date(), revokedReason: reason },
-      );
+  /**
+   * Revokes every session of the user not yet revoked, but `exceptId` when given; returns the ids
+   * of those that were still live (not expired).
+   */
+  async revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<string[]> {
+    const result = await this.tx.manager.query<unknown[]>(
+      `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
+        WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
+        RETURNING id, expires_at > now() AS live`,
+      [userId, reason, exceptId ?? null],
+    );
+    // TypeORM returns [rows, count] for UPDATE … RETURNING on PostgreSQL.
+    const rows = (Array.isArray(result[0]) ? result[0] : result) as { id: string; live: boolean }[];
+    return rows.filter((row) => row.live).map((row) => row.id);
   }
 }

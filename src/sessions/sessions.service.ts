@@ -8,12 +8,16 @@ import type { ClientInfo, Principal } from '../common/request/principal';
 import { SessionSettings } from '../config/sessions.settings';
 import { TokenSettings } from '../config/tokens.settings';
 import { TransactionHost } from '../database/transaction-host';
+import { EventsService } from '../events/events.service';
 import type { OrganizationScope, ProfileView } from '../organizations/organization-scopes.read-model';
 import { TokensService } from '../tokens/tokens.service';
 import type { User } from '../users/user.entity';
 import { Session } from './session.entity';
+import { announceRevocation } from './session-events';
 import { SessionNotFoundError } from './sessions.errors';
-import { LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
+import { LiveReads, LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
+
+export type { LiveReads } from './sessions.repository';
 
 /** last_used_at is kept to this resolution on access; refreshes always set it. */
 export const LAST_USED_RESOLUTION_SECONDS = 60;
@@ -41,6 +45,7 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokensService,
     private readonly audit: AuditService,
+    private readonly events: EventsService,
   ) {}
 
   /**
@@ -71,6 +76,12 @@ export class SessionsService {
           organizationId: current?.id,
           targetId: sessionId,
         });
+        // An extension of the contract's table, so the mesh sees sign-ins; a third insert only with NATS_URL.
+        await this.events.emit('identity.session.created', sessionId, {
+          session_id: sessionId,
+          user_id: user.id,
+          organization_id: current?.id ?? null,
+        });
       }),
       this.tokens.signPair({ user, sessionId, organization: current }, sessionEnd, jti),
     ]);
@@ -79,14 +90,14 @@ export class SessionsService {
 
   /**
    * The live half of the bearer check: the session is not revoked or expired, its user exists and
-   * the token's organization is not deleted; with `withProfile`, the same statement reads the
-   * user's profile. last_used_at is bumped at most once a minute per session.
+   * the token's organization is not deleted; the same statement reads what `reads` asks for (the
+   * user's profile, or their live role in the token's organization). last_used_at is bumped at most once a minute per session.
    */
   async checkLive(
     claims: { sid: string; sub: string; org_id: string | null },
-    withProfile: boolean,
+    reads: LiveReads,
   ): Promise<LiveSessionCheck | null> {
-    const live = await this.sessions.findLiveSessionCheck(claims.sid, claims.sub, claims.org_id, withProfile);
+    const live = await this.sessions.findLiveSessionCheck(claims.sid, claims.sub, claims.org_id, reads);
     if (!live || !live.organizationLive) return null;
     if (Date.now() - live.lastUsedAt.getTime() > LAST_USED_RESOLUTION_SECONDS * 1000) {
       await this.sessions.touch(claims.sid, LAST_USED_RESOLUTION_SECONDS);
@@ -99,6 +110,7 @@ export class SessionsService {
     return this.tx.run(async () => {
       await this.sessions.revoke(principal.sessionId, 'logout');
       await this.recordRevocation(principal, principal.sessionId, 'logout');
+      await announceRevocation(this.events, { id: principal.sessionId, userId: principal.userId }, 'logout');
     });
   }
 
@@ -116,12 +128,14 @@ export class SessionsService {
     await this.tx.run(async () => {
       if (!(await this.sessions.revoke(sessionId, 'session_deleted', principal.userId))) throw new SessionNotFoundError();
       await this.recordRevocation(principal, sessionId, 'session_deleted');
+      await announceRevocation(this.events, { id: sessionId, userId: principal.userId }, 'session_deleted');
     });
   }
 
   /** Revokes every live session of the user but `exceptId`; inside the caller's transaction. */
-  revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
-    return this.sessions.revokeAllOfUser(userId, reason, exceptId);
+  async revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
+    const revoked = await this.sessions.revokeAllOfUser(userId, reason, exceptId);
+    for (const id of revoked) await announceRevocation(this.events, { id, userId }, reason);
   }
 
   private recordRevocation(principal: Principal, sessionId: string, reason: RevocationReason): Promise<void> {

@@ -23,6 +23,8 @@ export interface TokenPair {
 
 export interface AccessTokenClaims {
   iss: string;
+  /** JWT_AUDIENCE, when set. */
+  aud?: string;
   sub: string;
   sid: string;
   jti: string;
@@ -82,6 +84,7 @@ export class TokensService {
     return this.sign(
       {
         iss: this.settings.issuer,
+        ...(this.settings.audience === undefined ? {} : { aud: this.settings.audience }),
         sub: user.id,
         sid: subject.sessionId,
         jti: randomUUID(),
@@ -124,7 +127,9 @@ export class TokensService {
       if (Math.floor(Date.now() / 1000) < known.claims.exp && this.keys.verificationKey(known.kid)) return known.claims;
       this.verifiedAccessTokens.delete(token);
     }
-    const verified = await this.verify<AccessTokenClaims>(token, { issuer: this.settings.issuer });
+    // With JWT_AUDIENCE a token must name it; jsonwebtoken checks nothing when audience is unset.
+    const { issuer, audience } = this.settings;
+    const verified = await this.verify<AccessTokenClaims>(token, { issuer, ...(audience === undefined ? {} : { audience }) });
     if (!verified) return undefined;
     const { claims, kid } = verified;
     if (claims.typ !== 'access' || !hasSessionClaims(claims)) return undefined;
@@ -144,7 +149,7 @@ export class TokensService {
 
   private async verify<T extends object>(
     token: string,
-    options: { issuer?: string },
+    options: { issuer?: string; audience?: string },
     refreshKey?: RefreshTokenKeyMaterial,
   ): Promise<{ claims: T; kid: string } | undefined> {
     const header = this.decodeHeader(token);

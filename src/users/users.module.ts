@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { EventsModule } from '../events/events.module';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -9,6 +10,7 @@ import { UsersService } from './users.service';
  * acceptance (organizations) creates accounts, and both already depend on users, never on each other.
  */
 @Module({
+  imports: [EventsModule],
   providers: [UsersRepository, UsersService, PasswordHasher],
   exports: [UsersService, PasswordHasher],
 })

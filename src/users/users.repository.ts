@@ -30,8 +30,10 @@ export class UsersRepository {
     return this.repository.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email }).getOne();
   }
 
-  async markEmailVerified(id: string, at: Date): Promise<void> {
-    await this.repository.update({ id, emailVerifiedAt: IsNull() }, { emailVerifiedAt: at });
+  /** False when it already was. */
+  async markEmailVerified(id: string, at: Date): Promise<boolean> {
+    const result = await this.repository.update({ id, emailVerifiedAt: IsNull() }, { emailVerifiedAt: at });
+    return (result.affected ?? 0) > 0;
   }
 
   /**

@@ -1,17 +1,27 @@
 import { Injectable } from '@nestjs/common';
 
 import { ReadModel } from '../database/read-model';
+import { EventsService } from '../events/events.service';
+import { toUserResponse } from './dto/user.response';
 import { User } from './user.entity';
 import { EmailTakenError, UserNotFoundError } from './users.errors';
 import { NewUser, UsersRepository } from './users.repository';
 
+/**
+ * The users table and the events about it (identity.user.*). Changes that write an event too run
+ * inside the caller's transaction.
+ */
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly events: EventsService,
+  ) {}
 
   async createUser(user: NewUser): Promise<User> {
     const created = await this.users.insertUnlessEmailTaken(user);
     if (!created) throw new EmailTakenError();
+    await this.events.emit('identity.user.registered', created.id, { user: toUserResponse(created) });
     return created;
   }
 
@@ -32,22 +42,36 @@ export class UsersService {
     return this.users.findPasswordHash(id);
   }
 
-  markEmailVerified(id: string): Promise<void> {
-    return this.users.markEmailVerified(id, new Date());
+  async markEmailVerified(id: string): Promise<void> {
+    if (!(await this.users.markEmailVerified(id, new Date()))) return;
+    await this.events.emit('identity.user.email_verified', id, async () => ({ user: toUserResponse(await this.existing(id)) }));
   }
 
+  /** The same password, hashed at the current cost (login's upgrade): nothing changed for anyone else. */
   updatePasswordHash(id: string, passwordHash: string): Promise<void> {
     return this.users.updatePasswordHash(id, passwordHash);
   }
 
+  /** A new password (change or reset). */
+  async setNewPassword(id: string, passwordHash: string): Promise<void> {
+    await this.users.updatePasswordHash(id, passwordHash);
+    await this.events.emit('identity.user.password_changed', id, { user_id: id });
+  }
+
   async rename(id: string, name: string): Promise<User> {
     await this.users.updateName(id, name);
-    const user = await this.users.findById(id);
-    if (!user) throw new UserNotFoundError();
+    const user = await this.existing(id);
+    await this.events.emit('identity.user.updated', id, { user: toUserResponse(user) });
     return user;
   }
 
   rememberOrganization(id: string, organizationId: string): Promise<void> {
     return this.users.updateLastOrganization(id, organizationId);
+  }
+
+  private async existing(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new UserNotFoundError();
+    return user;
   }
 }

@@ -49,7 +49,9 @@ describe('GET /metrics', () => {
 
   it('reports the outbox backlog and the database pool', async () => {
     const text = await scrape();
-    expect(text).toMatch(/identity_outbox_backlog \d+/);
+    expect(text).toMatch(/identity_outbox_backlog\{kind="email"\} \d+/);
+    // Without NATS_URL no event is kept, so none waits.
+    expect(text).toContain('identity_outbox_backlog{kind="event"} 0');
     expect(text).toMatch(/identity_db_pool_connections\{state="total"\} \d+/);
     expect(text).toContain('process_cpu_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');

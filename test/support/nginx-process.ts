@@ -17,6 +17,18 @@ export function renderTemplate(template: string, values: Record<string, string |
 }
 
 /**
+ * Fills `${NAME}` placeholders (upper case, as the official nginx image's envsubst templates write
+ * them; nginx's own lower-case `$variables` are left alone). Throws on a placeholder without a
+ * value.
+ */
+export function renderEnvTemplate(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no value for \${${name}} in the nginx template`);
+    return String(values[name]);
+  });
+}
+
+/**
  * The machine's nginx as a child of the test (`daemon off`), everything it writes (pid, logs,
  * temp files) in a temp prefix dir. `http` is what goes inside the http {} block: server blocks
  * with their `listen 127.0.0.1:PORT` (see renderTemplate and freePort).

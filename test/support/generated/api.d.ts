@@ -408,6 +408,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check a request for a gateway; 200 with the identity in headers
+         * @description For gateways: nginx `auth_request`, Traefik ForwardAuth, Envoy `ext_authz` (HTTP). The access token
+         *     and its session are checked live, like every authenticated route; organization, role and permissions
+         *     are the caller's live membership in the token's organization, not the token's copy (empty when no
+         *     longer a member). `permission` (repeatable) makes the answer 403 unless the live role holds each.
+         *     Envoy appends the original path and keeps the method: `/api/v1/auth/verify/<anything>` answers the
+         *     same for every method.
+         */
+        get: operations["verifyRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token introspection (RFC 7662)
+         * @description For resource servers that would rather ask than verify offline. Clients authenticate with HTTP Basic (INTROSPECTION_CLIENTS); unset, the endpoint answers 404. The token is checked live, as on every authenticated route; organization, role and permissions are the live membership’s.
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorization server metadata (RFC 8414, a subset)
+         * @description The issuer, where its keys are, and the introspection endpoint when it is on; URLs start at PUBLIC_URL.
+         */
+        get: operations["getAuthorizationServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/register": {
         parameters: {
             query?: never;
@@ -939,6 +1004,71 @@ export interface components {
             username: string;
             /** @example mypassword123 */
             password: string;
+        };
+        IntrospectionRequest: {
+            /** @description The token to inspect. */
+            token: string;
+            /** @description Ignored: every token is looked up as an access token (a refresh token is inactive). */
+            token_type_hint?: string;
+        };
+        IntrospectionResponse: {
+            /** @description True only for a live access token of this service. */
+            active: boolean;
+            /** @enum {string} */
+            token_type?: "access_token";
+            /**
+             * Format: uuid
+             * @description User id
+             */
+            sub?: string;
+            /**
+             * Format: uuid
+             * @description Session id
+             */
+            sid?: string;
+            /** @example identity-service */
+            iss?: string;
+            /** @description Expiry, seconds since the epoch */
+            exp?: number;
+            /** @description Issued at, seconds since the epoch */
+            iat?: number;
+            /**
+             * Format: uuid
+             * @description The token's organization; null when the caller is no longer a member
+             */
+            org_id?: string | null;
+            /** @description The live role key there; null when not a member */
+            org_role?: string | null;
+            /** @description The live role's permissions (not the token's copy) */
+            permissions?: string[];
+        };
+        AuthorizationServerMetadata: {
+            /**
+             * @description JWT_ISSUER: the iss of every access token
+             * @example identity-service
+             */
+            issuer: string;
+            /** @example https://id.example.com/.well-known/jwks.json */
+            jwks_uri: string;
+            /**
+             * @description Only when INTROSPECTION_CLIENTS is set
+             * @example https://id.example.com/api/v1/oauth/introspect
+             */
+            introspection_endpoint?: string;
+            /**
+             * @description Only when introspection is on
+             * @example [
+             *       "client_secret_basic"
+             *     ]
+             */
+            introspection_endpoint_auth_methods_supported?: string[];
+            /**
+             * @description Sign-in and refresh take no client authentication (public clients)
+             * @example [
+             *       "none"
+             *     ]
+             */
+            token_endpoint_auth_methods_supported: string[];
         };
         RegisterDto: {
             /** @example Onur Kacmaz */
@@ -2460,6 +2590,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    verifyRequest: {
+        parameters: {
+            query?: {
+                /** @description A permission the live role must hold */
+                permission?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed. Empty body; the identity is in the headers. */
+            200: {
+                headers: {
+                    /** @description User id */
+                    "X-User-Id"?: string;
+                    /** @description The user's email; characters outside printable ASCII, and %, percent-encoded (UTF-8) */
+                    "X-User-Email"?: string;
+                    /** @description Session id */
+                    "X-Session-Id"?: string;
+                    /** @description The token's organization; empty when the caller is no longer a member */
+                    "X-Organization-Id"?: string;
+                    /** @description The caller's live role key there; empty when not a member */
+                    "X-Organization-Role"?: string;
+                    /** @description That role's permissions, comma-separated; empty when none */
+                    "X-Permissions"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Token missing, invalid, expired or revoked (unauthorized), with WWW-Authenticate: Bearer error="invalid_token" */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The live role lacks a permission asked for with `permission` (forbidden, details.permission) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+                "application/json": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description `{"active": false}` for anything not a live access token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntrospectionResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Client authentication failed (unauthorized), with WWW-Authenticate: Basic */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Introspection is off: INTROSPECTION_CLIENTS is unset (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The body is neither a form nor JSON (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getAuthorizationServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
                 };
             };
         };
