@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/request/principal';
 import type { TransactionHost } from '../database/transaction-host';
+import type { EventsService } from '../events/events.service';
 import type { User } from '../users/user.entity';
 import { MembersService } from './members.service';
 import type { Membership } from './membership.entity';
@@ -47,8 +48,16 @@ function organizationWith(members: [string, keyof typeof ROLES][]) {
   const view = (membershipId: string): MemberView | null => {
     const row = rows.get(membershipId);
     if (!row) return null;
-    const membership = { id: membershipId, userId: row.userId, organizationId: ORGANIZATION.id } as Membership;
-    return { membership, user: { id: row.userId } as User, role: roleById(row.roleId) as Role };
+    const at = new Date();
+    const membership = {
+      id: membershipId,
+      userId: row.userId,
+      organizationId: ORGANIZATION.id,
+      createdAt: at,
+      updatedAt: at,
+    } as Membership;
+    const user = { id: row.userId, name: 'A member', email: 'member@example.com', emailVerifiedAt: null } as User;
+    return { membership, user, role: roleById(row.roleId) as Role };
   };
   const memberships = {
     findMember: (id: string) => Promise.resolve(view(id)),
@@ -71,7 +80,9 @@ function organizationWith(members: [string, keyof typeof ROLES][]) {
   const roles = { findAvailable: (id: string) => Promise.resolve(roleById(id)) } as unknown as RolesRepository;
   const tx = { run: <T>(work: () => Promise<T>) => work() } as unknown as TransactionHost;
   const audit = { record: () => Promise.resolve() } as unknown as AuditService;
-  const service = new MembersService(tx, new OrganizationAccess(organizations, memberships), memberships, roles, audit);
+  const events = { emit: () => Promise.resolve() } as unknown as EventsService;
+  const access = new OrganizationAccess(organizations, memberships);
+  const service = new MembersService(tx, access, memberships, roles, audit, events);
   const who = (name: string, systemRole: Principal['systemRole'] = 'admin'): Principal => ({
     userId: (byName.get(name) as { userId: string }).userId,
     sessionId: randomUUID(),

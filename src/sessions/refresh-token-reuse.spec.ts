@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
 import type { AuditService } from '../audit/audit.service';
+import type { EventsService } from '../events/events.service';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { RefreshTokenClaims } from '../tokens/tokens.service';
 import { RefreshTokenReuse } from './refresh-token-reuse';
@@ -36,13 +37,9 @@ function setUp(session: Partial<Session>) {
   } as unknown as AuditService;
   const metrics = { refreshReuse: { inc: () => undefined } } as unknown as MetricsService;
   const logger = { warn: () => undefined } as unknown as Logger;
-  const reuse = new RefreshTokenReuse(
-    { maxLifetime: 86_400, reuseGraceSeconds: GRACE_SECONDS },
-    sessions,
-    audit,
-    metrics,
-    logger,
-  );
+  const events = { emit: () => Promise.resolve() } as unknown as EventsService;
+  const settings = { maxLifetime: 86_400, reuseGraceSeconds: GRACE_SECONDS };
+  const reuse = new RefreshTokenReuse(settings, sessions, audit, metrics, events, logger);
   const claims: RefreshTokenClaims = { sub: row.userId, sid: row.id, jti: randomUUID(), iat: 0, exp: 0, typ: 'refresh' };
   return { reuse, claims, revoked, audited, row };
 }
