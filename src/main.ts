@@ -7,6 +7,8 @@ import pino from 'pino';
 import { createApplication } from './bootstrap';
 import { createLogger } from './common/logging/logger';
 import { InvalidSettingsError, loadSettings, Settings } from './config/settings';
+import { DataDirInUseError } from './database/data-dir-lock';
+import { UnreadableSecretError } from './secrets/data-cipher';
 
 // Asynchronous stdout: lines written while a write is pending go out together in one syscall
 // instead of one blocking write per line. Flushed before every exit.
@@ -59,9 +61,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+// Refusals an operator acts on: their message says what to do, a stack would only hide it.
+const REFUSALS = [DataDirInUseError, UnreadableSecretError];
+
 main().catch((error: unknown) => {
+  const refusal = REFUSALS.some((type) => error instanceof type);
   process.stderr.write(
-    `identity service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `identity service failed to start: ${error instanceof Error ? (refusal ? error.message : (error.stack ?? error.message)) : String(error)}\n`,
   );
   exit(1);
 });
