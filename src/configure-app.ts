@@ -9,6 +9,7 @@ import { AppError } from './common/errors/app-error';
 import { renderError } from './common/errors/render-error';
 import { installJsonOnlyParsers } from './common/http/json-body-parser';
 import { setUpOpenApi } from './common/http/openapi';
+import { trustHops } from './common/http/private-address';
 import { securityHeaders } from './common/http/security-headers';
 import { requestContext } from './common/logging/request-context';
 import { ServerSettings } from './config/server.settings';
@@ -32,8 +33,9 @@ const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function createHttpAdapter(config: ServerSettings): FastifyAdapter {
   const trust = config.trustProxy;
   return new FastifyAdapter({
-    // A number trusts that many hops from this service (Express's meaning too).
-    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust,
+    // A number trusts that many hops from this service (Express's meaning too), but only proxies
+    // on loopback or private addresses: a direct caller cannot pick its own client address.
+    trustProxy: typeof trust === 'number' ? trustHops(trust) : trust,
     bodyLimit: config.bodyLimit,
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
