@@ -8,12 +8,18 @@ import { Settings } from './config/settings';
 import { configureApp, createHttpAdapter } from './configure-app';
 import { openDatabase } from './database/database-connection';
 import { runMigrations } from './database/run-migrations';
+import { HealthService } from './health/health.service';
 import { loadDataCipher } from './secrets/data-key-file';
 
 export interface RunningApp {
   app: NestFastifyApplication;
-  /** Stops accepting requests, closes the app, then the database (and the embedded server). */
-  close(): Promise<void>;
+  /**
+   * Stops: /readyz answers 503 at once, requests are still served for `delayMs` (the load
+   * balancer's time to notice), then the server stops accepting connections, answers the
+   * requests in flight, and the app and the database close. `skipDelay()` ends the delay early.
+   */
+  close(options?: { delayMs?: number }): Promise<void>;
+  skipDelay(): void;
 }
 
 /** Opens the database, migrates it when asked, and builds the configured app (not yet listening). */
@@ -36,12 +42,24 @@ export async function createApplication(settings: Settings, logger: Logger): Pro
     );
     configureApp(app, settings.server, logger);
     await app.init();
+    let endDelay = () => undefined as void;
     return {
       app,
-      async close() {
+      async close({ delayMs = 0 } = {}) {
+        app.get(HealthService).beginShutdown();
+        if (delayMs > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, delayMs);
+            endDelay = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
         await app.close();
         await database.close();
       },
+      skipDelay: () => endDelay(),
     };
   } catch (error) {
     await database.close();

@@ -13,6 +13,7 @@ import { trustHops } from './common/http/private-address';
 import { securityHeaders } from './common/http/security-headers';
 import { requestContext } from './common/logging/request-context';
 import { ServerSettings } from './config/server.settings';
+import { HealthService } from './health/health.service';
 import { MetricsService } from './metrics/metrics.service';
 
 declare module 'fastify' {
@@ -54,6 +55,7 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
   installJsonOnlyParsers(fastify);
   const headers = securityHeaders();
   const metrics = app.get(MetricsService);
+  const health = app.get(HealthService);
   // The request line carries only method, URL, status and time, never a credential: it skips the
   // redaction pass that every other line goes through.
   const requestLog = logger.child({}, { redact: [] });
@@ -65,6 +67,13 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
     request.deadline = setTimeout(() => answerTooLate(reply), config.requestTimeoutMs);
     request.deadline.unref();
     requestContext.run({ requestId: request.id, ip: request.ip }, done);
+  });
+  // Once shutting down, each answer closes its connection: a keep-alive connection that turns idle
+  // after the server stopped listening would otherwise hold the exit for the keep-alive timeout,
+  // and a client that reconnects reaches a replica that is not going away.
+  fastify.addHook('onSend', (_request: FastifyRequest, reply: FastifyReply, _payload: unknown, done: () => void) => {
+    if (health.shuttingDown) reply.header('Connection', 'close');
+    done();
   });
   fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) => {
     if (request.deadline) clearTimeout(request.deadline);

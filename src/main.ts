@@ -44,12 +44,17 @@ async function main(): Promise<void> {
     'identity service listening',
   );
 
+  // SIGTERM (or SIGINT): /readyz turns 503, requests are still served for SHUTDOWN_DELAY_MS, then
+  // the requests in flight are answered and the process exits. A second signal skips the delay.
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      running.skipDelay();
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    running.close().then(
+    logger.info({ signal, delay_ms: server.shutdownDelayMs }, 'shutting down');
+    running.close({ delayMs: server.shutdownDelayMs }).then(
       () => exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -57,8 +62,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 // Refusals an operator acts on: their message says what to do, a stack would only hide it.
