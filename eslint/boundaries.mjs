@@ -9,6 +9,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 export const ALLOWED_IMPORTS = {
   config: [],
   common: ['config'],
+  secrets: ['config'],
   database: ['config', 'common'],
   metrics: ['config', 'common'],
   audit: ['config', 'common', 'database'],
@@ -18,7 +19,7 @@ export const ALLOWED_IMPORTS = {
   health: ['config', 'common', 'database', 'metrics', 'rate-limit'],
   users: ['config', 'common', 'database', 'events'],
   organizations: ['config', 'common', 'database', 'audit', 'events', 'mail', 'rate-limit', 'users'],
-  tokens: ['config', 'common', 'database'],
+  tokens: ['config', 'common', 'database', 'secrets'],
   sessions: ['config', 'common', 'database', 'audit', 'events', 'metrics', 'organizations', 'rate-limit', 'tokens', 'users'],
   auth: ['config', 'common', 'database', 'audit', 'metrics', 'organizations', 'rate-limit', 'sessions', 'tokens', 'users'],
   account: ['config', 'common', 'database', 'audit', 'auth', 'mail', 'organizations', 'rate-limit', 'sessions', 'users'],

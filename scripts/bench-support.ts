@@ -8,6 +8,9 @@ import { Client } from 'pg';
 
 import { RATE_LIMITED_ACTIONS } from '../src/config/rate-limit.settings';
 
+// One data key per run, so a second replica reads the keys the first stored.
+const DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
 // Benchmarks send everything from 127.0.0.1: per-IP limits would measure the limiter, not the service.
 const UNLIMITED = Object.fromEntries(
   RATE_LIMITED_ACTIONS.map((action) => [`RATE_LIMIT_${action.toUpperCase()}`, '100000000/1m']),
@@ -48,6 +51,7 @@ export async function startBuiltService(env: Record<string, string>, sharedDatab
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       DATA_DIR: '',
+      DATA_ENCRYPTION_KEY,
       ...UNLIMITED,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,

@@ -17,6 +17,8 @@ import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { DataCipher } from './secrets/data-cipher';
+import { SecretsModule } from './secrets/secrets.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -25,18 +27,20 @@ export interface AppDependencies {
   settings: Settings;
   dataSource: DataSource;
   logger: Logger;
+  cipher: DataCipher;
 }
 
-/** The composition root: settings, database and logger from bootstrap, then every feature. */
+/** The composition root: settings, database, data key and logger from bootstrap, then every feature. */
 @Module({})
 export class AppModule {
-  static forRoot({ settings, dataSource, logger }: AppDependencies): DynamicModule {
+  static forRoot({ settings, dataSource, logger, cipher }: AppDependencies): DynamicModule {
     return {
       module: AppModule,
       imports: [
         SettingsModule.forRoot(settings),
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(dataSource),
+        SecretsModule.forRoot(cipher),
         MetricsModule,
         AuditModule,
         HealthModule,

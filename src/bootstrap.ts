@@ -8,15 +8,27 @@ import { Settings } from './config/settings';
 import { configureApp, createHttpAdapter } from './configure-app';
 import { openDatabase } from './database/database-connection';
 import { runMigrations } from './database/run-migrations';
+import { HealthService } from './health/health.service';
+import { loadDataCipher } from './secrets/data-key-file';
 
 export interface RunningApp {
   app: NestFastifyApplication;
-  /** Stops accepting requests, closes the app, then the database (and the embedded server). */
-  close(): Promise<void>;
+  /**
+   * Stops: /readyz answers 503 at once, requests are still served for `delayMs` (the load
+   * balancer's time to notice), then the server stops accepting connections, answers the
+   * requests in flight, and the app and the database close. `skipDelay()` ends the delay early.
+   */
+  close(options?: { delayMs?: number }): Promise<void>;
+  skipDelay(): void;
 }
 
 /** Opens the database, migrates it when asked, and builds the configured app (not yet listening). */
 export async function createApplication(settings: Settings, logger: Logger): Promise<RunningApp> {
+  const { cipher, source, file } = loadDataCipher(settings);
+  logger.info({ key_id: cipher.keyId, source, file }, 'data encryption key loaded');
+  if (source === 'this process only') {
+    logger.warn('no DATA_ENCRYPTION_KEY and no DATA_DIR: the keys this process stores cannot be read after it ends');
+  }
   const database = await openDatabase(settings.database);
   try {
     if (settings.database.migrate) {
@@ -24,18 +36,30 @@ export async function createApplication(settings: Settings, logger: Logger): Pro
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     }
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ settings, dataSource: database.dataSource, logger }),
+      AppModule.forRoot({ settings, dataSource: database.dataSource, logger, cipher }),
       createHttpAdapter(settings.server),
       { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
     );
     configureApp(app, settings.server, logger);
     await app.init();
+    let endDelay = () => undefined as void;
     return {
       app,
-      async close() {
+      async close({ delayMs = 0 } = {}) {
+        app.get(HealthService).beginShutdown();
+        if (delayMs > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, delayMs);
+            endDelay = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
         await app.close();
         await database.close();
       },
+      skipDelay: () => endDelay(),
     };
   } catch (error) {
     await database.close();

@@ -9,9 +9,11 @@ import { AppError } from './common/errors/app-error';
 import { renderError } from './common/errors/render-error';
 import { installJsonOnlyParsers } from './common/http/json-body-parser';
 import { setUpOpenApi } from './common/http/openapi';
+import { trustHops } from './common/http/private-address';
 import { securityHeaders } from './common/http/security-headers';
 import { requestContext } from './common/logging/request-context';
 import { ServerSettings } from './config/server.settings';
+import { HealthService } from './health/health.service';
 import { MetricsService } from './metrics/metrics.service';
 
 declare module 'fastify' {
@@ -32,8 +34,9 @@ const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function createHttpAdapter(config: ServerSettings): FastifyAdapter {
   const trust = config.trustProxy;
   return new FastifyAdapter({
-    // A number trusts that many hops from this service (Express's meaning too).
-    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust,
+    // A number trusts that many hops from this service (Express's meaning too), but only proxies
+    // on loopback or private addresses: a direct caller cannot pick its own client address.
+    trustProxy: typeof trust === 'number' ? trustHops(trust) : trust,
     bodyLimit: config.bodyLimit,
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
@@ -52,6 +55,7 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
   installJsonOnlyParsers(fastify);
   const headers = securityHeaders();
   const metrics = app.get(MetricsService);
+  const health = app.get(HealthService);
   // The request line carries only method, URL, status and time, never a credential: it skips the
   // redaction pass that every other line goes through.
   const requestLog = logger.child({}, { redact: [] });
@@ -63,6 +67,13 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
     request.deadline = setTimeout(() => answerTooLate(reply), config.requestTimeoutMs);
     request.deadline.unref();
     requestContext.run({ requestId: request.id, ip: request.ip }, done);
+  });
+  // Once shutting down, each answer closes its connection: a keep-alive connection that turns idle
+  // after the server stopped listening would otherwise hold the exit for the keep-alive timeout,
+  // and a client that reconnects reaches a replica that is not going away.
+  fastify.addHook('onSend', (_request: FastifyRequest, reply: FastifyReply, _payload: unknown, done: () => void) => {
+    if (health.shuttingDown) reply.header('Connection', 'close');
+    done();
   });
   fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) => {
     if (request.deadline) clearTimeout(request.deadline);

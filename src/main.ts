@@ -7,6 +7,8 @@ import pino from 'pino';
 import { createApplication } from './bootstrap';
 import { createLogger } from './common/logging/logger';
 import { InvalidSettingsError, loadSettings, Settings } from './config/settings';
+import { DataDirInUseError } from './database/data-dir-lock';
+import { UnreadableSecretError } from './secrets/data-cipher';
 
 // Asynchronous stdout: lines written while a write is pending go out together in one syscall
 // instead of one blocking write per line. Flushed before every exit.
@@ -42,12 +44,17 @@ async function main(): Promise<void> {
     'identity service listening',
   );
 
+  // SIGTERM (or SIGINT): /readyz turns 503, requests are still served for SHUTDOWN_DELAY_MS, then
+  // the requests in flight are answered and the process exits. A second signal skips the delay.
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      running.skipDelay();
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    running.close().then(
+    logger.info({ signal, delay_ms: server.shutdownDelayMs }, 'shutting down');
+    running.close({ delayMs: server.shutdownDelayMs }).then(
       () => exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -55,13 +62,17 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
+// Refusals an operator acts on: their message says what to do, a stack would only hide it.
+const REFUSALS = [DataDirInUseError, UnreadableSecretError];
+
 main().catch((error: unknown) => {
+  const refusal = REFUSALS.some((type) => error instanceof type);
   process.stderr.write(
-    `identity service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `identity service failed to start: ${error instanceof Error ? (refusal ? error.message : (error.stack ?? error.message)) : String(error)}\n`,
   );
   exit(1);
 });

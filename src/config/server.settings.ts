@@ -1,4 +1,4 @@
-import { setting, SettingRefused, SettingsTable } from './setting';
+import { integerIn, setting, SettingRefused, SettingsTable } from './setting';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -17,7 +17,15 @@ export class ServerSettings {
   declare readonly corsOrigins: string[];
   /** A request still unanswered after this many ms gets 503. */
   declare readonly requestTimeoutMs: number;
+  /**
+   * On SIGTERM, how long /readyz answers 503 while requests are still served, before the server
+   * stops accepting connections: the load balancer's time to take the replica out of rotation.
+   */
+  declare readonly shutdownDelayMs: number;
 }
+
+/** SHUTDOWN_DELAY_MS when unset: a load balancer needs the delay, a terminal does not. */
+export const defaultShutdownDelayMs = (nodeEnv: NodeEnv): number => (nodeEnv === 'production' ? 5000 : 0);
 
 export const SERVER_SETTINGS: SettingsTable<ServerSettings> = {
   nodeEnv: setting.oneOf<NodeEnv>(
@@ -54,6 +62,14 @@ export const SERVER_SETTINGS: SettingsTable<ServerSettings> = {
     min: 1000,
     max: 600_000,
   }),
+  shutdownDelayMs: {
+    env: 'SHUTDOWN_DELAY_MS',
+    // Computed from NODE_ENV in loadSettings (defaultShutdownDelayMs).
+    fallback: undefined,
+    fallbackDoc: '5000 in production, else 0',
+    doc: 'On SIGTERM, how long /readyz answers 503 while requests are still served, before the service stops accepting connections',
+    parse: (value) => integerIn(value, { min: 0, max: 120_000 }),
+  },
 };
 
 const PROXY_ENTRY = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
 import { InvalidSettingsError, loadSettings } from './settings';
 
@@ -27,6 +27,16 @@ const pem = (type: 'rsa' | 'ec', options: { modulusLength?: number; namedCurve?:
       : generateKeyPairSync('ec', { namedCurve: options.namedCurve ?? 'prime256v1' });
   return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 };
+
+/** A production set-up that passes every refusal: the tests take one thing away at a time. */
+let productionKey: string | undefined;
+const production = (): Record<string, string> => ({
+  NODE_ENV: 'production',
+  JWT_PRIVATE_KEY: (productionKey ??= pem('rsa', { modulusLength: 2048 })),
+  DATABASE_URL: 'postgres://identity@db.internal/identity',
+  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  PUBLIC_URL: 'https://app.example.com',
+});
 
 describe('loadSettings', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -76,9 +86,78 @@ describe('loadSettings', () => {
     }
   });
 
+  it('boots in production with a server database, a data key, an https PUBLIC_URL and a configured signing key', () => {
+    expect(problemsOf(production())).toEqual([]);
+  });
+
   it('refuses to boot in production without a signing key', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringContaining('JWT_PRIVATE_KEY')]);
-    expect(problemsOf({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })).toEqual([expect.stringContaining('JWT_SECRET')]);
+    const withoutKey = { ...production(), JWT_PRIVATE_KEY: '' };
+    expect(problemsOf(withoutKey)).toEqual([expect.stringContaining('JWT_PRIVATE_KEY')]);
+    expect(problemsOf({ ...withoutKey, JWT_ALGORITHM: 'HS256' })).toEqual([expect.stringContaining('JWT_SECRET')]);
+  });
+
+  it('refuses an unsafe production set-up with every reason in one message', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      JWT_ALGORITHM: 'HS256',
+      JWT_SECRET: 'abcd'.repeat(12),
+      PUBLIC_URL: 'http://app.example.com',
+      BCRYPT_COST: '8',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^DATABASE_URL is required .*embedded database/),
+      expect.stringMatching(/^DATA_ENCRYPTION_KEY .* is required/),
+      expect.stringMatching(/^PUBLIC_URL must be an https:\/\/ URL/),
+      expect.stringMatching(/^JWT_SECRET is a repeated string/),
+      expect.stringMatching(/^BCRYPT_COST/),
+    ]);
+    // One message, every reason: the operator fixes the deployment in one round.
+    expect(() => loadSettings({ NODE_ENV: 'production' })).toThrow(
+      /DATABASE_URL[\s\S]*DATA_ENCRYPTION_KEY[\s\S]*JWT_PRIVATE_KEY/,
+    );
+  });
+
+  it('allows an http PUBLIC_URL in production for localhost only', () => {
+    for (const url of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:8080', 'https://app.example.com']) {
+      expect(problemsOf({ ...production(), PUBLIC_URL: url })).toEqual([]);
+    }
+    expect(problemsOf({ ...production(), PUBLIC_URL: 'http://localhost.example.com' })).toEqual([
+      expect.stringContaining('PUBLIC_URL'),
+    ]);
+  });
+
+  it('refuses in production a JWT_SECRET that is repeated, a run of characters or of low entropy', () => {
+    const hs256 = (secret: string) => problemsOf({ ...production(), JWT_ALGORITHM: 'HS256', JWT_SECRET: secret });
+    expect(hs256('abcd'.repeat(8))).toEqual([expect.stringContaining('a repeated string')]);
+    expect(hs256('abcdefghijklmnopqrstuvwxyz0123456789')).toEqual([expect.stringContaining('a run of characters')]);
+    expect(hs256('password-password-password-12345')).toEqual([expect.stringContaining('low-entropy')]);
+    expect(hs256(randomBytes(48).toString('base64'))).toEqual([]);
+    expect(hs256(randomBytes(32).toString('hex'))).toEqual([]);
+    // Outside production only the length and placeholders are checked.
+    expect(problemsOf({ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'abcd'.repeat(8) })).toEqual([]);
+  });
+
+  it('reads DATA_ENCRYPTION_KEY as 32 bytes of base64 or hex, and refuses anything else', () => {
+    const key = randomBytes(32);
+    expect(loadSettings({ DATA_ENCRYPTION_KEY: key.toString('base64') }).secrets.dataEncryptionKey).toEqual(key);
+    expect(loadSettings({ DATA_ENCRYPTION_KEY: key.toString('hex') }).secrets.dataEncryptionKey).toEqual(key);
+    expect(loadSettings({ DATA_ENCRYPTION_PREVIOUS_KEYS: `${key.toString('base64')}, ${key.toString('hex')}` }).secrets).toEqual({
+      dataEncryptionKey: undefined,
+      previousDataEncryptionKeys: [key, key],
+    });
+    for (const bad of [randomBytes(16).toString('base64'), 'not a key', Buffer.alloc(32).toString('base64')]) {
+      expect(problemsOf({ DATA_ENCRYPTION_KEY: bad })).toEqual([expect.stringContaining('DATA_ENCRYPTION_KEY')]);
+    }
+  });
+
+  it('waits 5 s on SIGTERM in production before it stops accepting connections, and not otherwise', () => {
+    expect(loadSettings(production()).server.shutdownDelayMs).toBe(5000);
+    expect(loadSettings({}).server.shutdownDelayMs).toBe(0);
+    expect(loadSettings({ SHUTDOWN_DELAY_MS: '1500' }).server.shutdownDelayMs).toBe(1500);
+  });
+
+  it('bounds the waits for a database server by default', () => {
+    expect(loadSettings({}).database).toMatchObject({ connectTimeoutMs: 2000, queryTimeoutMs: 2500 });
   });
 
   it('refuses a weak RSA key, a key of the wrong type and an unreadable key', () => {
@@ -94,7 +173,7 @@ describe('loadSettings', () => {
 
   it('accepts a strong key with escaped newlines, as container platforms pass it', () => {
     const key = pem('rsa', { modulusLength: 2048 });
-    const settings = loadSettings({ NODE_ENV: 'production', JWT_PRIVATE_KEY: key.replace(/\n/g, '\\n') });
+    const settings = loadSettings({ ...production(), JWT_PRIVATE_KEY: key.replace(/\n/g, '\\n') });
     expect(settings.tokens.privateKey).toBe(key.trim());
   });
 
@@ -105,10 +184,7 @@ describe('loadSettings', () => {
   });
 
   it('refuses a low bcrypt cost in production', () => {
-    const key = pem('rsa', { modulusLength: 2048 });
-    expect(problemsOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: key, BCRYPT_COST: '8' })).toEqual([
-      expect.stringContaining('BCRYPT_COST'),
-    ]);
+    expect(problemsOf({ ...production(), BCRYPT_COST: '8' })).toEqual([expect.stringContaining('BCRYPT_COST')]);
   });
 
   it('reads TRUST_PROXY as a hop count or a list of proxies, and refuses "true"', () => {

@@ -10,10 +10,11 @@ import { METRICS_SETTINGS, MetricsSettings } from './metrics.settings';
 import { ORGANIZATION_SETTINGS, OrganizationSettings } from './organizations.settings';
 import { PASSWORD_SETTINGS, PasswordSettings } from './passwords.settings';
 import { IP_LIMIT_SETTINGS, RATE_LIMIT_STORE_SETTINGS, RateLimitSettings } from './rate-limit.settings';
-import { SERVER_SETTINGS, ServerSettings } from './server.settings';
+import { SECRETS_SETTINGS, SecretsSettings } from './secrets.settings';
+import { defaultShutdownDelayMs, SERVER_SETTINGS, ServerSettings } from './server.settings';
 import { SESSION_SETTINGS, SessionSettings } from './sessions.settings';
 import { Env, readTable, SettingsTable } from './setting';
-import { checkTokenKeys, TOKEN_SETTINGS, TokenSettings } from './tokens.settings';
+import { checkTokenKeys, secretWeakness, TOKEN_SETTINGS, TokenSettings } from './tokens.settings';
 
 export class InvalidSettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -26,6 +27,7 @@ export class InvalidSettingsError extends Error {
 export interface Settings {
   server: ServerSettings;
   database: DatabaseSettings;
+  secrets: SecretsSettings;
   tokens: TokenSettings;
   sessions: SessionSettings;
   passwords: PasswordSettings;
@@ -43,6 +45,7 @@ export interface Settings {
 export const SETTINGS_SLICES = {
   server: ServerSettings,
   database: DatabaseSettings,
+  secrets: SecretsSettings,
   tokens: TokenSettings,
   sessions: SessionSettings,
   passwords: PasswordSettings,
@@ -60,6 +63,7 @@ export const SETTINGS_SLICES = {
 export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[] = [
   { title: 'Server', table: SERVER_SETTINGS },
   { title: 'Database', table: DATABASE_SETTINGS },
+  { title: 'Stored secrets', table: SECRETS_SETTINGS },
   { title: 'Tokens', table: TOKEN_SETTINGS },
   { title: 'Sessions', table: SESSION_SETTINGS },
   { title: 'Passwords', table: PASSWORD_SETTINGS },
@@ -77,11 +81,13 @@ export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[]
 export function loadSettings(env: Env = process.env): Settings {
   const problems: string[] = [];
   const read = <S>(table: SettingsTable<S>): S => readTable(table, env, problems);
+  const server = read(SERVER_SETTINGS);
   const database = read(DATABASE_SETTINGS);
   const mail = read(MAIL_SETTINGS);
   const settings: Settings = {
-    server: read(SERVER_SETTINGS),
+    server: { ...server, shutdownDelayMs: server.shutdownDelayMs ?? defaultShutdownDelayMs(server.nodeEnv) },
     database,
+    secrets: read(SECRETS_SETTINGS),
     tokens: read(TOKEN_SETTINGS),
     sessions: read(SESSION_SETTINGS),
     passwords: read(PASSWORD_SETTINGS),
@@ -101,9 +107,30 @@ export function loadSettings(env: Env = process.env): Settings {
   return settings;
 }
 
-/** What production refuses to start with: each reason is listed, all at once. */
-function productionRefusals({ tokens, passwords }: Settings): string[] {
+/**
+ * What production refuses to start with: each reason is listed, all at once. The embedded database
+ * has no authentication and serves one process, and a key stored unencrypted would let anyone who
+ * reads the database (a backup, a replica) mint tokens.
+ */
+export function productionRefusals({ tokens, passwords, database, secrets, mail }: Settings): string[] {
   const refusals: string[] = [];
+  if (database.url === undefined) {
+    refusals.push(
+      'DATABASE_URL is required when NODE_ENV=production: the embedded database is for development (no authentication, one process)',
+    );
+  }
+  if (secrets.dataEncryptionKey === undefined) {
+    refusals.push(
+      'DATA_ENCRYPTION_KEY (32 random bytes: openssl rand -base64 32) is required when NODE_ENV=production: it encrypts the keys stored in the database',
+    );
+  }
+  if (!isHttpsOrLocalhost(mail.publicUrl)) {
+    refusals.push(
+      'PUBLIC_URL must be an https:// URL when NODE_ENV=production (http:// only for localhost): email links carry tokens',
+    );
+  }
+  const weakness = tokens.secret === undefined ? undefined : secretWeakness(tokens.secret);
+  if (weakness) refusals.push(`JWT_SECRET is ${weakness} when NODE_ENV=production: use openssl rand -base64 48`);
   if (tokens.algorithm === 'HS256' && tokens.secret === undefined) {
     refusals.push('JWT_SECRET is required with JWT_ALGORITHM=HS256 when NODE_ENV=production');
   }
@@ -112,4 +139,11 @@ function productionRefusals({ tokens, passwords }: Settings): string[] {
   }
   if (passwords.bcryptCost < 10) refusals.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
   return refusals;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isHttpsOrLocalhost(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || LOCAL_HOSTS.has(hostname) || hostname.endsWith('.localhost');
 }

@@ -119,3 +119,23 @@ function keyTypeProblem(key: KeyObject, algorithm: JwtAlgorithm): string | undef
   }
   return undefined;
 }
+
+/**
+ * Why a secret is guessable, or undefined: a repeated string (`abcabc…`), a run (`abcdef…`,
+ * `123456…`), or too little entropy for its length, estimated from how evenly its characters
+ * spread (at least 128 bits). 32 random bytes in base64 or hex pass with a wide margin.
+ */
+export function secretWeakness(secret: string): string | undefined {
+  if (/^([\s\S]+?)\1+$/.test(secret)) return 'a repeated string';
+  const codes = [...secret].map((char) => char.codePointAt(0) as number);
+  const steps = codes.slice(2).filter((code, i) => code - codes[i + 1] === codes[i + 1] - codes[i]).length;
+  if (steps >= (codes.length - 2) / 2) return 'a run of characters';
+  const counts = new Map<number, number>();
+  for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+  const bitsPerCharacter = [...counts.values()].reduce((sum, count) => {
+    const p = count / codes.length;
+    return sum - p * Math.log2(p);
+  }, 0);
+  const bits = Math.floor(bitsPerCharacter * codes.length);
+  return bits < 128 ? `low-entropy (about ${bits} bits; at least 128 are needed)` : undefined;
+}

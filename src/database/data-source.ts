@@ -2,13 +2,24 @@ import { join } from 'node:path';
 
 import { DataSource, DataSourceOptions } from 'typeorm';
 
+import { FailFastClient } from './fail-fast-client';
+
 export interface DataSourceSettings {
   url: string;
   poolSize: number;
+  /** Longest wait for a pooled connection, in ms (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Longest wait for a query's answer, in ms, after which the connection is dropped; undefined or 0: no limit. */
+  queryTimeoutMs?: number;
 }
 
 /** The one DataSource definition, used by the app, the CLI (ormconfig.ts) and the tests. */
-export function buildDataSourceOptions({ url, poolSize }: DataSourceSettings): DataSourceOptions {
+export function buildDataSourceOptions({
+  url,
+  poolSize,
+  connectTimeoutMs,
+  queryTimeoutMs,
+}: DataSourceSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -19,7 +30,11 @@ export function buildDataSourceOptions({ url, poolSize }: DataSourceSettings): D
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: connectTimeoutMs ?? 10_000,
+      ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs, Client: FailFastClient } : {}),
+    },
   };
 }
 

@@ -1,5 +1,7 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
 
+import { withoutQueryTimeout } from './fail-fast-client';
+
 // Any constant shared by every replica; it names the lock, not a row.
 const MIGRATION_LOCK_KEY = 727_001;
 
@@ -9,10 +11,12 @@ const MIGRATION_LOCK_KEY = 727_001;
  * migrations table only once the first has committed, and find nothing to do. Reading and applying
  * in the same transaction is also what makes this safe on the embedded database, which serves one
  * transaction at a time. PostgreSQL's DDL is transactional, so a failure leaves no half-applied set.
+ * A migration may take as long as it takes (an index on a large table), and so may waiting for
+ * another replica's: the query timeout of requests does not apply to this connection.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const queryRunner = dataSource.createQueryRunner();
-  await queryRunner.connect();
+  const restoreTimeout = withoutQueryTimeout(await queryRunner.connect());
   try {
     await queryRunner.startTransaction();
     try {
@@ -27,6 +31,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
       throw error;
     }
   } finally {
+    restoreTimeout();
     await queryRunner.release();
   }
 }

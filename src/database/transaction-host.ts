@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
+import { CannotExecuteNotConnectedError, DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import { DatabaseSettings } from '../config/database.settings';
@@ -40,6 +40,8 @@ export class TransactionHost {
    */
   async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     const queryRunner = this.storage.getStore()?.manager.queryRunner;
+    // Closed (shutting down): the same error TypeORM gives, so the request answers 503 as for any query.
+    if (!this.dataSource.isInitialized) throw new CannotExecuteNotConnectedError();
     const connection: Pool | PoolClient = queryRunner
       ? ((await queryRunner.connect()) as PoolClient)
       : ((this.dataSource.driver as PostgresDriver).master as Pool);

@@ -20,9 +20,17 @@ class ReadinessResponse {
   @ApiProperty({
     enum: ['connected', 'unavailable'],
     required: false,
-    description: 'Only with REDIS_URL. Redis down does not make the service unready: rate limits fail open.',
+    description:
+      'Only with REDIS_URL. Redis down does not make the service unready: the rate limits count in process memory meanwhile.',
   })
   redis?: 'connected' | 'unavailable';
+
+  @ApiProperty({
+    enum: [true],
+    required: false,
+    description: 'Present once SIGTERM was received: the service still answers for SHUTDOWN_DELAY_MS, then stops.',
+  })
+  shutting_down?: true;
 }
 
 @ApiTags('probes')
@@ -40,9 +48,12 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @ApiOperation({ summary: 'Readiness: 200 when the database answers, else 503' })
+  @ApiOperation({ summary: 'Readiness: 200 when the database answers and the service is not shutting down, else 503' })
   @ApiOkResponse({ type: ReadinessResponse })
-  @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'The database is unreachable' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessResponse,
+    description: 'The database is unreachable, or the service is shutting down',
+  })
   checkReadiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponse> {
     return this.health.readiness().then((readiness) => {
       void reply.status(readiness.status === 'ok' ? 200 : 503);

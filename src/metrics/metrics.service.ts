@@ -42,7 +42,7 @@ export class MetricsService {
 
   readonly rateLimitStoreFailures = new Counter({
     name: 'identity_rate_limit_store_failures_total',
-    help: 'Rate-limit store operations that failed and were let through (fail open)',
+    help: 'Rate-limit store (Redis) operations that failed and were counted in process memory instead',
     registers: [this.registry],
   });
 

@@ -26,7 +26,6 @@ export class IpRateLimiter {
   async consume(action: RateLimitedAction, ip: string): Promise<IpAllowance> {
     const { limit, windowSeconds } = this.settings.ipLimits[action];
     const counter = await this.store.increment(`ip:${action}:${ip}`, windowSeconds * 1000);
-    if (!counter) return { limit, remaining: limit, resetSeconds: windowSeconds };
     const allowance = { limit, remaining: Math.max(0, limit - counter.count), resetSeconds: wholeSeconds(counter.ttlMs) };
     if (counter.count > limit) {
       this.metrics.rateLimitBlocks.inc({ scope: 'ip', action });

@@ -20,6 +20,7 @@ function setUp(initial: StoredSigningKey[]) {
   const refreshKeys: { kid: string; secret: string }[] = [];
   const repository = {
     lockForGeneration: () => Promise.resolve(),
+    sealStoredKeys: () => Promise.resolve([]),
     findAllWithMaterial: () => {
       reads++;
       return Promise.resolve(rows);

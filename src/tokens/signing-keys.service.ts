@@ -161,10 +161,16 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return this.usable(stored);
   }
 
-  /** Generated once, under the key-generation lock so that replicas starting together agree on it. */
+  /**
+   * Generated once, under the key-generation lock so that replicas starting together agree on it.
+   * Under the same lock, first, the stored keys not yet encrypted with the current data key are
+   * (those of an earlier version, or of a previous DATA_ENCRYPTION_KEY).
+   */
   private async loadOrGenerateRefreshTokenKey(): Promise<RefreshTokenKeyMaterial> {
     const stored = await this.tx.run(async () => {
       await this.keys.lockForGeneration();
+      const sealed = await this.keys.sealStoredKeys();
+      if (sealed.length > 0) this.logger.info({ rows: sealed }, 'stored keys encrypted with the current data key');
       const existing = await this.keys.findRefreshTokenKey();
       if (existing) return existing;
       const secret = randomBytes(48).toString('base64url');
@@ -211,6 +217,7 @@ export async function rotateStoredSigningKey(
 ): Promise<{ kid: string; retired: string[]; deleted: string[] }> {
   return tx.run(async () => {
     await keys.lockForGeneration();
+    await keys.sealStoredKeys();
     const now = new Date();
     const deleted = await keys.deleteRetiredBefore(algorithm, new Date(now.getTime() - retentionMs));
     const material = generateMaterial(algorithm);

@@ -7,8 +7,8 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, importPKC
 
 import { SigningKeysService } from '../../src/tokens/signing-keys.service';
 import { loginAs, registerUser } from '../support/factories';
-import { BOOT_TIMEOUT, createTestApp, TestAppHandle, useTestApp } from '../support/test-app';
-import { claimsOf, kidOf, signClaims, storedPrivateKey, storedRefreshTokenKey } from '../support/tokens';
+import { BOOT_TIMEOUT, createTestApp, TEST_DATA_ENCRYPTION_KEY, TestAppHandle, useTestApp } from '../support/test-app';
+import { claimsOf, kidOf, openStored, signClaims, storedPrivateKey, storedRefreshTokenKey } from '../support/tokens';
 
 const run = promisify(execFile);
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -156,12 +156,14 @@ describe('key rotation by `npm run keys:rotate`', () => {
   const rotateKeys = async () => {
     const databaseUrl = (t.dataSource.options as { url: string }).url;
     const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/tokens/cli/rotate-keys.ts'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY, NODE_ENV: 'test' },
     });
     return stdout;
   };
-  const storedMaterial = async (kid: string) =>
-    (await t.dataSource.query<{ material: string }[]>('SELECT material FROM signing_keys WHERE kid = $1', [kid]))[0]?.material;
+  const storedMaterial = async (kid: string) => {
+    const [row] = await t.dataSource.query<{ material: string }[]>('SELECT material FROM signing_keys WHERE kid = $1', [kid]);
+    return row && openStored(t, 'signing_keys', kid, row.material);
+  };
 
   it('signs with the new key, keeps accepting and publishing the old one until its tokens expire, then not', async () => {
     const user = await registerUser(t.api);

@@ -6,6 +6,7 @@ import { EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embe
 import { databaseUrl, serverUrl, uniqueDatabaseName, withAdminClient } from '../support/database';
 import { RedisProcess } from '../support/redis-process';
 import { freePort, killServices, ServiceProcess, startService, waitForHttp } from '../support/service-process';
+import { TEST_DATA_ENCRYPTION_KEY } from '../support/test-app';
 
 /**
  * Two instances of the service, each its own process, sharing one PostgreSQL (the test server,
@@ -37,6 +38,8 @@ describe('two replicas behind one database and one Redis', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: database,
+      // Both read the keys the other stored.
+      DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY,
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
       BCRYPT_COST: '4',

@@ -53,4 +53,34 @@ describe('the service as a process (npm start)', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('on SIGTERM turns /readyz 503 first, still answers for SHUTDOWN_DELAY_MS, finishes the request in flight, then exits', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'identity-data-'));
+    try {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      // A slow registration (bcrypt cost 13) is still running when the delay ends.
+      const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BCRYPT_COST: '13', SHUTDOWN_DELAY_MS: '1000' };
+      const service = startService(env);
+      await waitForHttp(`${base}/readyz`, service);
+
+      service.child.kill('SIGTERM');
+      const inFlight = fetch(`${base}/api/v1/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Draining', username: 'draining@example.com', password: 'draining-password' }),
+      });
+      let ready = await fetch(`${base}/readyz`);
+      for (let i = 0; i < 20 && ready.status === 200; i++) ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'error', db: 'connected', shutting_down: true });
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+      expect((await inFlight).status).toBe(200);
+      expect(await service.exited).toBe(0);
+      await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -76,15 +76,52 @@ export class PostgresCluster {
   }
 
   /**
-   * hard: SIGKILL to the postmaster and all its backends at once (a crash: no checkpoint, the
+   * hard: SIGKILL to the postmaster and all its children at once (a crash: no checkpoint, the
    * data dir stays as it was, the next start() runs crash recovery). Otherwise a fast shutdown.
    */
   async stop({ hard = false }: { hard?: boolean } = {}): Promise<void> {
-    await signalAndWait(this.child, hard ? 'SIGKILL' : 'SIGINT', true);
+    if (!hard) return signalAndWait(this.child, 'SIGINT', true);
+    // PostgreSQL's children leave the postmaster's process group (setsid), so a signal to the
+    // group reaches the postmaster alone: they are killed by pid, in the same instant.
+    const children = this.children();
+    const exited = signalAndWait(this.child, 'SIGKILL', true);
+    for (const pid of children) signal(pid, 'SIGKILL');
+    await exited;
+  }
+
+  /**
+   * Freezes the server and all its backends (SIGSTOP): connections stay open and connects are
+   * accepted by the kernel, but nothing answers, as behind a network partition. resume() thaws it.
+   */
+  pause(): void {
+    this.signalGroup('SIGSTOP');
+  }
+
+  resume(): void {
+    this.signalGroup('SIGCONT');
+  }
+
+  private signalGroup(name: NodeJS.Signals): void {
+    if (!isRunning(this.child) || this.child.pid === undefined) return;
+    for (const pid of [this.child.pid, ...this.children()]) signal(pid, name);
+  }
+
+  /** The postmaster's child processes (backends, checkpointer, walwriter …), from /proc. */
+  private children(): number[] {
+    const pid = this.child?.pid;
+    if (!isRunning(this.child) || pid === undefined) return [];
+    try {
+      return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+        readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+      );
+    } catch {
+      return [];
+    }
   }
 
   /** Stops the server and removes the data dir; start() after it creates a new cluster. */
   async destroy(): Promise<void> {
+    this.resume();
     await this.stop({ hard: true });
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
@@ -118,5 +155,13 @@ export class PostgresCluster {
     } finally {
       await client.end().catch(() => undefined);
     }
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
   }
 }

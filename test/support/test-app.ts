@@ -30,9 +30,12 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
+  /** DATABASE_URL here is used as given (a server of the test's own); otherwise a clone of the template. */
   env?: Record<string, string>;
   /** Reuse the database of an earlier app (a restart, or a second replica). */
   databaseOf?: TestApp;
+  /** The embedded database (in env.DATA_DIR, or in memory) even when the tests have a server. */
+  embedded?: boolean;
 }
 
 // Per-IP limits out of the way: every request of a test comes from 127.0.0.1. The rate-limit
@@ -41,8 +44,15 @@ const GENEROUS_IP_LIMITS = Object.fromEntries(
   RATE_LIMITED_ACTIONS.map((action) => [`RATE_LIMIT_${action.toUpperCase()}`, '100000/1m']),
 );
 
+/**
+ * The data key of every test app, so a restarted app or a second replica on the same database
+ * reads the keys the first stored, and a test can open them as the operator could.
+ */
+export const TEST_DATA_ENCRYPTION_KEY = 'b8SVph32saghBZ4IMtUBeXkvjtOo/rafiOWVhiMxPaU=';
+
 const BASE_ENV: Record<string, string> = {
   ...GENEROUS_IP_LIMITS,
+  DATA_ENCRYPTION_KEY: TEST_DATA_ENCRYPTION_KEY,
   NODE_ENV: 'test',
   LOG_LEVEL: 'info',
   BCRYPT_COST: '4',
@@ -62,7 +72,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   // A reusing app takes over dropping the database it inherited.
   let ownDatabase: string | undefined = options.databaseOf?.databaseName;
   let url: string | undefined = options.databaseOf?.settings.database.url;
-  if (server && !options.databaseOf) {
+  // On the test server, unless the app is told to use the embedded database or a server of its own.
+  const onTestServer = !options.embedded && !options.env?.DATABASE_URL;
+  if (server && !options.databaseOf && onTestServer) {
     ownDatabase = uniqueDatabaseName('identity_test');
     const template = process.env[TEMPLATE_ENV];
     await withAdminClient(server, (client) =>
@@ -72,7 +84,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
 
   const env: Record<string, string> = { ...BASE_ENV, ...options.env };
-  if (url) env.DATABASE_URL = url;
+  if (url && onTestServer) env.DATABASE_URL = url;
   const settings = loadSettings(env);
 
   const chunks: string[] = [];

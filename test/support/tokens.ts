@@ -2,8 +2,10 @@ import { webcrypto } from 'node:crypto';
 
 import { decodeJwt, decodeProtectedHeader, importPKCS8, JWTPayload, SignJWT } from 'jose';
 
-type CryptoKey = webcrypto.CryptoKey;
+import { DataCipher } from '../../src/secrets/data-cipher';
 import { TestAppHandle } from './test-app';
+
+type CryptoKey = webcrypto.CryptoKey;
 
 export type Claims = JWTPayload & Record<string, unknown>;
 
@@ -19,7 +21,15 @@ export function kidOf(token: string): string {
   return decodeProtectedHeader(token).kid as string;
 }
 
-/** The private key the service generated and stored (the test owns the database). */
+/**
+ * A key as the service stored it, decrypted with the app's data key: the test owns the database
+ * and its key, as an operator does. Someone who only reads the database gets the sealed value.
+ */
+export function openStored(t: TestAppHandle, table: 'signing_keys' | 'refresh_token_keys', kid: string, value: string): string {
+  return new DataCipher(t.settings.secrets.dataEncryptionKey as Buffer).open(value, `${table} ${kid}`);
+}
+
+/** The private key the service generated and stored (the test owns the database and its data key). */
 export async function storedPrivateKey(t: TestAppHandle, kid?: string): Promise<{ kid: string; key: CryptoKey }> {
   const [row] = await t.dataSource.query<{ kid: string; material: string }[]>(
     kid === undefined
@@ -27,7 +37,7 @@ export async function storedPrivateKey(t: TestAppHandle, kid?: string): Promise<
       : 'SELECT kid, material FROM signing_keys WHERE kid = $1',
     kid === undefined ? [] : [kid],
   );
-  return { kid: row.kid, key: await importPKCS8(row.material, 'RS256') };
+  return { kid: row.kid, key: await importPKCS8(openStored(t, 'signing_keys', row.kid, row.material), 'RS256') };
 }
 
 /** Signs `claims` as given (iat and exp included) with a key the test holds. */
@@ -35,8 +45,8 @@ export function signClaims(claims: Claims, key: CryptoKey | Uint8Array, kid: str
   return new SignJWT(claims).setProtectedHeader({ alg, kid, typ: 'JWT' }).sign(key);
 }
 
-/** The HMAC key the service generated for refresh tokens (the test owns the database). */
+/** The HMAC key the service generated for refresh tokens (the test owns the database and its data key). */
 export async function storedRefreshTokenKey(t: TestAppHandle): Promise<{ kid: string; key: Uint8Array }> {
   const [row] = await t.dataSource.query<{ kid: string; secret: string }[]>('SELECT kid, secret FROM refresh_token_keys');
-  return { kid: row.kid, key: new Uint8Array(Buffer.from(row.secret)) };
+  return { kid: row.kid, key: new Uint8Array(Buffer.from(openStored(t, 'refresh_token_keys', row.kid, row.secret))) };
 }

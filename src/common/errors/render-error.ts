@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 
 import { AppError } from './app-error';
 import { ErrorCode } from './error-codes';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from './unavailable';
 
 export interface RenderedError {
   status: number;
@@ -9,6 +10,8 @@ export interface RenderedError {
   headers?: Record<string, string>;
   /** True when the error was not expected: it is logged with its stack. */
   unexpected: boolean;
+  /** True when the database could not be reached: logged as a warning, without a stack. */
+  databaseUnavailable?: boolean;
 }
 
 const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
@@ -26,7 +29,8 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 /**
  * Turns anything thrown into the contract's error shape (used by the global filter). Fastify's own
  * 4xx errors (body too large, bad Content-Length, malformed URL) reach it as HttpExceptions: the
- * Nest adapter maps them by their status code.
+ * Nest adapter maps them by their status code. An unreachable database is 503 `unavailable` with
+ * Retry-After, never 500.
  */
 export function renderError(error: unknown): RenderedError {
   if (error instanceof AppError) {
@@ -42,6 +46,7 @@ export function renderError(error: unknown): RenderedError {
     const code = HTTP_STATUS_CODES[status];
     if (code) return known(status, code, messageOf(error, status));
   }
+  if (isDatabaseUnavailable(error)) return { ...renderError(new DatabaseUnavailableError()), databaseUnavailable: true };
   return { status: 500, body: { code: 'internal_error', message: 'Internal server error', details: null }, unexpected: true };
 }
 

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { loadSettings } from '../../config/settings';
 import { openDatabase } from '../../database/database-connection';
 import { TransactionHost } from '../../database/transaction-host';
+import { loadDataCipher } from '../../secrets/data-key-file';
 import { SigningKeysRepository } from '../signing-keys.repository';
 import { keyRetentionMs, rotateStoredSigningKey } from '../signing-keys.service';
 
@@ -12,7 +13,9 @@ import { keyRetentionMs, rotateStoredSigningKey } from '../signing-keys.service'
  * once when it meets a token of the new key); retired keys stay published and accepted until
  * every token they signed has expired. A retired key keeps only its public half (RS256, ES256), and
  * keys retired longer ago than the longest token lifetime are deleted. Configured keys are
- * rotated by configuration instead.
+ * rotated by configuration instead. Keys are stored encrypted with the data key, so it needs the
+ * service's DATA_ENCRYPTION_KEY (or, in development, its DATA_DIR with the key file); on the
+ * embedded database it takes DATA_DIR's lock, and so refuses to run while the service does.
  */
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -24,15 +27,13 @@ async function main(): Promise<void> {
         : 'JWT_PRIVATE_KEY is configured: set the new key there and move the old public key to JWT_PREVIOUS_PUBLIC_KEYS',
     );
   }
-  if (settings.database.url === undefined) {
-    process.stderr.write('note: using the embedded database in DATA_DIR; the service must not be running on it\n');
-  }
+  const { cipher } = loadDataCipher(settings);
   const database = await openDatabase(settings.database);
   try {
     const tx = new TransactionHost(database.dataSource, settings.database);
     const { kid, retired, deleted } = await rotateStoredSigningKey(
       tx,
-      new SigningKeysRepository(tx),
+      new SigningKeysRepository(tx, cipher),
       algorithm,
       keyRetentionMs(settings.tokens),
     );

@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 200 when the database answers, else 503 */
+        /** Readiness: 200 when the database answers and the service is not shutting down, else 503 */
         get: operations["checkReadiness"];
         put?: never;
         post?: never;
@@ -610,10 +610,15 @@ export interface components {
             /** @enum {string} */
             db: "connected" | "unavailable";
             /**
-             * @description Only with REDIS_URL. Redis down does not make the service unready: rate limits fail open.
+             * @description Only with REDIS_URL. Redis down does not make the service unready: the rate limits count in process memory meanwhile.
              * @enum {string}
              */
             redis?: "connected" | "unavailable";
+            /**
+             * @description Present once SIGTERM was received: the service still answers for SHUTDOWN_DELAY_MS, then stops.
+             * @enum {boolean}
+             */
+            shutting_down?: true;
         };
         CreateOrganizationDto: {
             /** @example Acme Corp */
@@ -1185,7 +1190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessResponse"];
                 };
             };
-            /** @description The database is unreachable */
+            /** @description The database is unreachable, or the service is shutting down */
             503: {
                 headers: {
                     [name: string]: unknown;
