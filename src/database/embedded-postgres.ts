@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { setFlagsFromString } from 'node:v8';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -10,20 +10,45 @@ export interface EmbeddedPostgres {
 }
 
 /**
+ * The embedded server's memory, sized for one small service rather than PostgreSQL's defaults
+ * (128 MB of shared buffers, all of it resident once touched, inside the WebAssembly memory that
+ * never shrinks). The working set of this service's tables fits many times in 16 MB; the page
+ * cache of the machine still holds the files behind it. See docs/benchmarks.md (bench:memory).
+ */
+const EMBEDDED_MEMORY_SETTINGS: Record<string, string> = {
+  shared_buffers: '16MB',
+  wal_buffers: '1MB',
+  temp_buffers: '2MB',
+  work_mem: '2MB',
+  maintenance_work_mem: '16MB',
+};
+
+/**
  * Starts PostgreSQL compiled to WebAssembly (PGlite) and serves it on a loopback port, so the
  * ordinary `pg` driver, the same migrations and the same SQL run on it. An empty dataDir keeps
  * the database in memory. PGlite runs one transaction at a time: the socket server queues the
- * statements of other connections until the open transaction ends.
+ * statements of other connections until the open transaction ends. PGlite's code (half a
+ * megabyte of JavaScript besides its WebAssembly) is loaded only here, when the service runs
+ * without DATABASE_URL.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
-  let db: PGlite;
-  if (dataDir === '') {
-    db = await PGlite.create();
-  } else {
-    const directory = resolve(dataDir, 'pgdata');
-    mkdirSync(directory, { recursive: true });
-    db = await PGlite.create(directory);
-  }
+  // PostgreSQL compiled to WebAssembly is 9 MB of code. V8 compiles it at once with its baseline
+  // compiler (Liftoff) and then recompiles the hot functions with its optimizing one, which keeps
+  // another 70 MB or more resident and costs CPU at every start; measured on this service's
+  // queries, the optimized code saved no CPU. The flag applies to WebAssembly compiled from now on.
+  setFlagsFromString('--liftoff-only');
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+  ]);
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    ...Object.entries(EMBEDDED_MEMORY_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
+  const db =
+    dataDir === ''
+      ? await PGlite.create({ startParams })
+      : await PGlite.create(await createdDataDirectory(dataDir), { startParams });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
   await server.start();
   const address = server.getServerConn();
@@ -34,4 +59,24 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       await db.close();
     },
   };
+}
+
+/**
+ * The data directory under dataDir, created (initdb) on first use in a short-lived child process:
+ * PGlite runs initdb as a second and a third WebAssembly instance whose memory, about 500 MB, stays
+ * referenced after they finish. Done in this process, the service would carry it for its whole life.
+ */
+async function createdDataDirectory(dataDir: string): Promise<string> {
+  const directory = resolve(dataDir, 'pgdata');
+  mkdirSync(directory, { recursive: true });
+  if (existsSync(resolve(directory, 'PG_VERSION'))) return directory;
+  const script = `require(${JSON.stringify(require.resolve('@electric-sql/pglite'))}).PGlite.create(process.argv[1])
+    .then((db) => db.close())
+    .catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });`;
+  const child = spawn(process.execPath, ['--liftoff-only', '-e', script, directory], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the embedded database could not be created in ${directory}: ${errors.trim()}`);
+  return directory;
 }

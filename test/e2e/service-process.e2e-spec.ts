@@ -6,6 +6,8 @@ import { decodeProtectedHeader } from 'jose';
 
 import { freePort, killServices, startService, waitForHttp } from '../support/service-process';
 
+const FIRST_START_MS = 120_000;
+
 describe('the service as a process (npm start)', () => {
   afterEach(killServices);
 
@@ -33,8 +35,10 @@ describe('the service as a process (npm start)', () => {
         fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const credentials = { username: 'restart@example.com', password: 'restart-password' };
 
+      // The first start creates the database (initdb, in a child process of its own): tens of
+      // seconds on a busy machine.
       const first = startService(env);
-      await waitForHttp(`${base}/healthz`, first);
+      await waitForHttp(`${base}/healthz`, first, FIRST_START_MS);
       expect((await post('/api/v1/register', { name: 'Restart', ...credentials })).status).toBe(200);
       const before = (await (await post('/api/v1/login', credentials)).json()) as { token: string };
       first.child.kill('SIGTERM');
@@ -52,5 +56,5 @@ describe('the service as a process (npm start)', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
