@@ -60,6 +60,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A setting found wrong only once the database answers (DB_PREPARED_STATEMENTS behind a pooler).
+  if (error instanceof InvalidSettingsError) {
+    process.stderr.write(`identity service failed to start: ${error.message}\n`);
+    exit(1);
+  }
   process.stderr.write(
     `identity service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

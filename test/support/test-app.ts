@@ -33,6 +33,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse the database of an earlier app (a restart, or a second replica). */
   databaseOf?: TestApp;
+  /** Boot on this DATABASE_URL as it is (e.g. through a pooler); the caller creates and drops that database. */
+  databaseUrl?: string;
 }
 
 // Per-IP limits out of the way: every request of a test comes from 127.0.0.1. The rate-limit
@@ -61,8 +63,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const server = serverUrl();
   // A reusing app takes over dropping the database it inherited.
   let ownDatabase: string | undefined = options.databaseOf?.databaseName;
-  let url: string | undefined = options.databaseOf?.settings.database.url;
-  if (server && !options.databaseOf) {
+  let url: string | undefined = options.databaseUrl ?? options.databaseOf?.settings.database.url;
+  if (server && !options.databaseOf && !options.databaseUrl) {
     ownDatabase = uniqueDatabaseName('identity_test');
     const template = process.env[TEMPLATE_ENV];
     await withAdminClient(server, (client) =>
@@ -105,7 +107,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     databaseName: ownDatabase,
     async close({ keepDatabase = false } = {}) {
       await running.close();
-      if (server && ownDatabase && !keepDatabase) {
+      if (server && ownDatabase && !keepDatabase && !options.databaseUrl) {
         await withAdminClient(server, (client) => client.query(`DROP DATABASE IF EXISTS "${ownDatabase}" WITH (FORCE)`));
       }
     },
