@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -20,31 +21,54 @@ export interface Service {
   base: string;
   /** The database it runs on (undefined: embedded), for a second replica. */
   databaseUrl: string | undefined;
+  /** The service process's id, to read its memory from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the built service (dist/) as its own process on a fresh database, so the load generator
- * does not share its event loop. BENCH_DATABASE_URL (default: the local PostgreSQL) names the
- * server; BENCH_DATABASE_URL=embedded uses the embedded database instead.
+ * The Node.js flags `npm run start:prod` (and the image) start the service with, e.g. the young
+ * generation's size: a benchmark measures the service as it runs in production.
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts['start:prod'].split(/\s+/);
+  return words.slice(1, words.indexOf('dist/src/main.js'));
+}
+
+/** The server benchmarks create their databases on: BENCH_DATABASE_URL, DATABASE_URL, or the local PostgreSQL; or "embedded". */
+export function benchServer(): string {
+  return process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+}
+
+/** A fresh, empty database on `server`, and how to drop it. */
+export async function createBenchDatabase(server = benchServer()): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `identity_bench_${randomBytes(4).toString('hex')}`;
+  await admin(server, `CREATE DATABASE "${name}"`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/**
+ * Starts the built service (dist/) as its own process, with the flags of `npm run start:prod`, on
+ * a fresh database of benchServer() (unless given one to share), so the load generator does not
+ * share its event loop. BENCH_DATABASE_URL=embedded uses the embedded database instead.
  */
 export async function startBuiltService(env: Record<string, string>, sharedDatabaseUrl?: string): Promise<Service> {
-  const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   let databaseUrl: string | undefined = sharedDatabaseUrl;
   let dropDatabase = async () => {};
-  if (server !== 'embedded' && !sharedDatabaseUrl) {
-    const name = `identity_bench_${randomBytes(4).toString('hex')}`;
-    await admin(server, `CREATE DATABASE "${name}"`);
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = () => admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  if (benchServer() !== 'embedded' && !sharedDatabaseUrl) {
+    const database = await createBenchDatabase();
+    databaseUrl = database.url;
+    dropDatabase = () => database.drop();
   }
   const port = 18000 + Math.floor(Math.random() * 1000);
   let stopping = false;
   // BENCH_PROFILE_DIR=dir writes a CPU profile of each service process there (open in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, join(__dirname, '..', 'dist', 'src', 'main.js')], {
+  const args = [...productionNodeFlags(), ...profile, join(__dirname, '..', 'dist', 'src', 'main.js')];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
       PORT: String(port),
@@ -81,6 +105,7 @@ export async function startBuiltService(env: Record<string, string>, sharedDatab
   return {
     base,
     databaseUrl,
+    pid: child.pid as number,
     async stop() {
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return dropDatabase();

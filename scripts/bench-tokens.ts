@@ -14,16 +14,33 @@
  * node:http). BENCH_LOG_LEVEL=silent
  * measures without request logging. BENCH_REPLICAS=2 runs two replicas of the service on the same
  * database (one Node.js process per core, as a deployment scales out) and spreads the loops over
- * them; each loop keeps to one replica.
+ * them; each loop keeps to one replica. BENCH_POOLER=pgbouncer starts a PgBouncer of its own in
+ * transaction mode (test/support/pgbouncer-process.ts, the same as the e2e tests') in front of the
+ * server and runs BENCH_REPLICAS (then 2 by default) replicas through it, with
+ * DB_PREPARED_STATEMENTS=false where that PgBouncer cannot keep prepared statements (before 1.21).
  * Goals on a 2-core machine: refresh ≥ 500/s, GET /me ≥ 2,000/s, auth/verify at least as fast as GET /me.
  */
-import { call as request, closeConnections, fmt, LeanClient, LoadResult, runLoad, startBuiltService } from './bench-support';
+import { PgBouncerProcess, pgbouncerVersion } from '../test/support/pgbouncer-process';
+import {
+  benchServer,
+  call as request,
+  closeConnections,
+  createBenchDatabase,
+  fmt,
+  LeanClient,
+  LoadResult,
+  runLoad,
+  Service,
+  startBuiltService,
+} from './bench-support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 64);
 const CHAINS = Number(process.env.BENCH_CHAINS ?? 20);
 const ME_LEVELS = [1, 8, 32, 64];
-const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const POOLER = process.env.BENCH_POOLER ?? 'none';
+if (POOLER !== 'none' && POOLER !== 'pgbouncer') throw new Error('BENCH_POOLER is none or pgbouncer');
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? (POOLER === 'pgbouncer' ? 2 : 1));
 const CLIENT = process.env.BENCH_CLIENT ?? 'lean';
 if (CLIENT !== 'lean' && CLIENT !== 'node') throw new Error('BENCH_CLIENT is lean or node');
 // Two loops on one chain would present each other's spent tokens: reuse, and the session dies.
@@ -54,13 +71,19 @@ function report(label: string, concurrency: number, load: LoadResult): void {
 async function main(): Promise<void> {
   // The service runs in its own process (the built dist/), as in production: the load generator
   // here does not share its event loop.
-  const env = { BCRYPT_COST: '4', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
-  const services = [await startBuiltService(env)];
+  const env: Record<string, string> = { BCRYPT_COST: '4', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
+  const pooled = POOLER === 'pgbouncer' ? await startPooler() : undefined;
+  if (pooled) env.DB_PREPARED_STATEMENTS = String(pooled.bouncer.preparedStatements);
+  const services: Service[] = [];
   try {
+    services.push(await startBuiltService(env, pooled?.url));
     while (services.length < REPLICAS) services.push(await startBuiltService(env, services[0].databaseUrl));
     bases = services.map((service) => service.base);
     leanClients = bases.map((base) => new LeanClient(base));
-    console.log(`service: ${bases.join(', ')}; ${SECONDS}s per level; ${CLIENT} client`);
+    const through = pooled
+      ? `; through PgBouncer ${pgbouncerVersion().join('.')} (transaction mode, prepared statements ${env.DB_PREPARED_STATEMENTS === 'true' ? 'on' : 'off'})`
+      : '';
+    console.log(`service: ${bases.join(', ')}; ${SECONDS}s per level; ${CLIENT} client${through}`);
 
     const sessions: { token: string; refresh: string }[] = [];
     for (let i = 0; i < USERS; i++) {
@@ -103,7 +126,25 @@ async function main(): Promise<void> {
     closeConnections();
     for (const client of leanClients) client.close();
     for (const service of services.reverse()) await service.stop();
+    await pooled?.stop();
   }
+}
+
+/** A fresh database on the bench server, and a PgBouncer in transaction mode in front of it. */
+async function startPooler() {
+  const server = benchServer();
+  if (server === 'embedded') throw new Error('BENCH_POOLER=pgbouncer needs a PostgreSQL server, not the embedded database');
+  const database = await createBenchDatabase(server);
+  const bouncer = new PgBouncerProcess(server);
+  await bouncer.start();
+  return {
+    bouncer,
+    url: bouncer.url(database.name),
+    async stop() {
+      await bouncer.stop();
+      await database.drop();
+    },
+  };
 }
 
 main().catch((error: unknown) => {

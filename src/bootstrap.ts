@@ -7,6 +7,7 @@ import { PinoNestLogger } from './common/logging/logger';
 import { Settings } from './config/settings';
 import { configureApp, createHttpAdapter } from './configure-app';
 import { openDatabase } from './database/database-connection';
+import { checkConnectionPooler } from './database/pooler-check';
 import { runMigrations } from './database/run-migrations';
 import { HealthService } from './health/health.service';
 import { loadDataCipher } from './secrets/data-key-file';
@@ -22,7 +23,10 @@ export interface RunningApp {
   skipDelay(): void;
 }
 
-/** Opens the database, migrates it when asked, and builds the configured app (not yet listening). */
+/**
+ * Opens the database, checks the connection pooler in front of it (refusing DB_PREPARED_STATEMENTS=true
+ * where it cannot work), migrates it when asked, and builds the configured app (not yet listening).
+ */
 export async function createApplication(settings: Settings, logger: Logger): Promise<RunningApp> {
   const { cipher, source, file } = loadDataCipher(settings);
   logger.info({ key_id: cipher.keyId, source, file }, 'data encryption key loaded');
@@ -31,6 +35,13 @@ export async function createApplication(settings: Settings, logger: Logger): Pro
   }
   const database = await openDatabase(settings.database);
   try {
+    const pooler = await checkConnectionPooler(settings.database);
+    if (pooler.transactionPooler) {
+      logger.info(
+        { prepared_statements: pooler.preparedStatements },
+        'DATABASE_URL leads through a transaction-mode connection pooler',
+      );
+    }
     if (settings.database.migrate) {
       const applied = await runMigrations(database.dataSource);
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');

@@ -66,8 +66,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-// Refusals an operator acts on: their message says what to do, a stack would only hide it.
-const REFUSALS = [DataDirInUseError, UnreadableSecretError];
+// Refusals an operator acts on: their message says what to do, a stack would only hide it. An
+// InvalidSettingsError here is a setting found wrong only once the database answers
+// (DB_PREPARED_STATEMENTS behind a pooler).
+const REFUSALS = [DataDirInUseError, UnreadableSecretError, InvalidSettingsError];
 
 main().catch((error: unknown) => {
   const refusal = REFUSALS.some((type) => error instanceof type);

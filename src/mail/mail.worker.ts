@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { Logger } from 'pino';
 
 import { LOGGER } from '../common/logging/logger.module';
@@ -44,8 +44,8 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
     metrics.outboxBacklog('email', () => this.outbox.countBacklog());
   }
 
-  onApplicationBootstrap(): void {
-    this.delivery = this.createDelivery();
+  async onApplicationBootstrap(): Promise<void> {
+    this.delivery = await this.createDelivery();
     if (!this.delivery) {
       this.logger.warn('SMTP_URL is not set: emails stay in the outbox until it is');
       return;
@@ -108,9 +108,11 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  private createDelivery(): Delivery | undefined {
+  private async createDelivery(): Promise<Delivery | undefined> {
     const { smtpUrl, from } = this.settings;
     if (smtpUrl) {
+      // The SMTP client is loaded only when there is an SMTP server to talk to.
+      const { createTransport } = await import('nodemailer');
       const transport: Transporter = createTransport({
         url: smtpUrl,
         connectionTimeout: 10_000,

@@ -14,8 +14,8 @@ import { RedisCounterStore } from './redis-counter-store';
     {
       provide: COUNTER_STORE,
       inject: [RateLimitSettings],
-      useFactory: (settings: RateLimitSettings) =>
-        settings.redisUrl ? new RedisCounterStore(settings.redisUrl, settings.redisKeyPrefix) : new MemoryCounterStore(),
+      useFactory: async (settings: RateLimitSettings) =>
+        settings.redisUrl ? RedisCounterStore.open(settings.redisUrl, settings.redisKeyPrefix) : new MemoryCounterStore(),
     },
     RateLimitStore,
     IpRateLimiter,

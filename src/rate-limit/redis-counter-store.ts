@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 import { Counter, CounterStore } from './counter-store';
 
@@ -14,13 +14,15 @@ const DECREMENT = `if (tonumber(redis.call('GET', KEYS[1]) or '0') > 0) then red
 
 /** Counters in Redis: every replica sees the same counts. Commands fail fast when Redis is down. */
 export class RedisCounterStore implements CounterStore {
-  private readonly redis: Redis;
-
-  constructor(
-    url: string,
+  private constructor(
+    private readonly redis: Redis,
     private readonly prefix: string,
-  ) {
-    this.redis = new Redis(url, {
+  ) {}
+
+  /** The Redis client's code (ioredis) is loaded here, so only when REDIS_URL is set. */
+  static async open(url: string, prefix: string): Promise<RedisCounterStore> {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(url, {
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       connectTimeout: 2000,
@@ -28,7 +30,8 @@ export class RedisCounterStore implements CounterStore {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     // Errors surface on each command (and are handled there); this only keeps them from being unhandled.
-    this.redis.on('error', () => undefined);
+    redis.on('error', () => undefined);
+    return new RedisCounterStore(redis, prefix);
   }
 
   async increment(key: string, windowMs: number): Promise<Counter> {

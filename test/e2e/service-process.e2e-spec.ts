@@ -6,6 +6,8 @@ import { decodeProtectedHeader } from 'jose';
 
 import { freePort, killServices, startService, waitForHttp } from '../support/service-process';
 
+const FIRST_START_MS = 120_000;
+
 describe('the service as a process (npm start)', () => {
   afterEach(killServices);
 
@@ -33,8 +35,10 @@ describe('the service as a process (npm start)', () => {
         fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const credentials = { username: 'restart@example.com', password: 'restart-password' };
 
+      // The first start creates the database (initdb, in a child process of its own): tens of
+      // seconds on a busy machine.
       const first = startService(env);
-      await waitForHttp(`${base}/healthz`, first);
+      await waitForHttp(`${base}/healthz`, first, FIRST_START_MS);
       expect((await post('/api/v1/register', { name: 'Restart', ...credentials })).status).toBe(200);
       const before = (await (await post('/api/v1/login', credentials)).json()) as { token: string };
       first.child.kill('SIGTERM');
@@ -52,7 +56,7 @@ describe('the service as a process (npm start)', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   it('on SIGTERM turns /readyz 503 first, still answers for SHUTDOWN_DELAY_MS, finishes the request in flight, then exits', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'identity-data-'));
@@ -62,7 +66,7 @@ describe('the service as a process (npm start)', () => {
       // A slow registration (bcrypt cost 13) is still running when the delay ends.
       const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BCRYPT_COST: '13', SHUTDOWN_DELAY_MS: '1000' };
       const service = startService(env);
-      await waitForHttp(`${base}/readyz`, service);
+      await waitForHttp(`${base}/readyz`, service, FIRST_START_MS);
 
       service.child.kill('SIGTERM');
       const inFlight = fetch(`${base}/api/v1/register`, {
@@ -82,5 +86,5 @@ describe('the service as a process (npm start)', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -72,7 +72,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   // A reusing app takes over dropping the database it inherited.
   let ownDatabase: string | undefined = options.databaseOf?.databaseName;
   let url: string | undefined = options.databaseOf?.settings.database.url;
-  // On the test server, unless the app is told to use the embedded database or a server of its own.
+  // On the test server, unless the app is told to use the embedded database or a DATABASE_URL of
+  // its own (a server of the test's own, a pooler in front of it); the caller then owns that database.
   const onTestServer = !options.embedded && !options.env?.DATABASE_URL;
   if (server && !options.databaseOf && onTestServer) {
     ownDatabase = uniqueDatabaseName('identity_test');
