@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { ReadModel } from '../database/read-model';
+import { normalizeEmail } from './email';
 import { User } from './user.entity';
 import { EmailTakenError, UserNotFoundError } from './users.errors';
 import { NewUser, UsersRepository } from './users.repository';
@@ -10,9 +11,14 @@ export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
   async createUser(user: NewUser): Promise<User> {
-    const created = await this.users.insertUnlessEmailTaken(user);
+    const created = await this.createUnlessEmailTaken(user);
     if (!created) throw new EmailTakenError();
     return created;
+  }
+
+  /** The new user, or null when the (normalised) email has an account already. */
+  createUnlessEmailTaken(user: NewUser): Promise<User | null> {
+    return this.users.insertUnlessEmailTaken({ ...user, email: normalizeEmail(user.email) });
   }
 
   findById(id: string): Promise<User | null> {
@@ -20,12 +26,12 @@ export class UsersService {
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findByEmail(email);
+    return this.users.findByEmail(normalizeEmail(email));
   }
 
   /** The account by email with its password hash and another module's read model (see UsersRepository). */
   findByEmailWithPasswordHash<T>(email: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
-    return this.users.findByEmailWithPasswordHash(email, also);
+    return this.users.findByEmailWithPasswordHash(normalizeEmail(email), also);
   }
 
   findPasswordHash(id: string): Promise<string | undefined> {
