@@ -15,7 +15,7 @@ export const ALLOWED_IMPORTS = {
   'rate-limit': ['config', 'common', 'metrics'],
   mail: ['config', 'common', 'database', 'metrics'],
   health: ['config', 'common', 'database', 'metrics', 'rate-limit'],
-  users: ['config', 'common', 'database'],
+  users: ['config', 'common', 'database', 'metrics'],
   organizations: ['config', 'common', 'database', 'audit', 'mail', 'rate-limit', 'users'],
   tokens: ['config', 'common', 'database'],
   sessions: ['config', 'common', 'database', 'audit', 'metrics', 'organizations', 'rate-limit', 'tokens', 'users'],
