@@ -8,6 +8,7 @@ import { Logger } from 'pino';
 import { AppError } from './common/errors/app-error';
 import { renderError } from './common/errors/render-error';
 import { installJsonOnlyParsers } from './common/http/json-body-parser';
+import { applyNoStore } from './common/http/no-store';
 import { setUpOpenApi } from './common/http/openapi';
 import { securityHeaders } from './common/http/security-headers';
 import { requestContext } from './common/logging/request-context';
@@ -18,6 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The timer that answers 503 when the request outlives REQUEST_TIMEOUT_MS. */
     deadline: NodeJS.Timeout | null;
+    /** Aborted when nobody waits for the answer any more (see RequestContext.signal). */
+    abandoned: AbortController | null;
   }
 }
 
@@ -52,20 +55,28 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
   installJsonOnlyParsers(fastify);
   const headers = securityHeaders();
   const metrics = app.get(MetricsService);
-  // The request line carries only method, URL, status and time, never a credential: it skips the
-  // redaction pass that every other line goes through.
+  // The request line carries only method, URL, status and time: it skips the redaction of
+  // credential-named fields; a token in the URL's query is redacted from it like from every line.
   const requestLog = logger.child({}, { redact: [] });
 
   fastify.decorateRequest('deadline', null);
+  fastify.decorateRequest('abandoned', null);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.headers(request.protocol === 'https' ? headers.https : headers.http);
     reply.header('X-Request-Id', request.id);
-    request.deadline = setTimeout(() => answerTooLate(reply), config.requestTimeoutMs);
+    applyNoStore(request, reply);
+    const abandoned = new AbortController();
+    request.abandoned = abandoned;
+    request.deadline = setTimeout(() => {
+      answerTooLate(reply);
+      abandoned.abort();
+    }, config.requestTimeoutMs);
     request.deadline.unref();
-    requestContext.run({ requestId: request.id, ip: request.ip }, done);
+    requestContext.run({ requestId: request.id, ip: request.ip, signal: abandoned.signal }, done);
   });
   fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) => {
     if (request.deadline) clearTimeout(request.deadline);
+    request.abandoned?.abort();
     done();
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
