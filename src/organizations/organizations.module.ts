@@ -5,9 +5,11 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AuditEventsController } from './audit-events.controller';
 import { InvitationAcceptanceService } from './invitation-acceptance.service';
+import { InvitationRules } from './invitation-rules';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
+import { InviteeAccounts } from './invitee-accounts';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { MembershipsRepository } from './memberships.repository';
@@ -31,6 +33,8 @@ import { RolesService } from './roles.service';
     OrganizationsService,
     MembersService,
     RolesService,
+    InvitationRules,
+    InviteeAccounts,
     InvitationsService,
     InvitationAcceptanceService,
   ],
