@@ -7,6 +7,7 @@ import { Logger } from 'pino';
 
 import { AppError } from './common/errors/app-error';
 import { renderError } from './common/errors/render-error';
+import { answerClientError } from './common/http/client-errors';
 import { installJsonOnlyParsers } from './common/http/json-body-parser';
 import { applyNoStore } from './common/http/no-store';
 import { setUpOpenApi } from './common/http/openapi';
@@ -46,6 +47,8 @@ export function createHttpAdapter(config: ServerSettings): FastifyAdapter {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Request lines are written by the onResponse hook below, in the service's own format.
     logger: false,
+    // What the HTTP parser refuses is answered in the error shape too.
+    clientErrorHandler: answerClientError,
   });
 }
 

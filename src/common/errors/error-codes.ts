@@ -23,9 +23,11 @@ export const ERROR_STATUS = {
   role_in_use: 409,
   invitation_exists: 409,
   role_key_taken: 409,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   unavailable: 503,
 } as const satisfies Record<string, number>;

@@ -584,7 +584,7 @@ export interface components {
              * @example invalid_request
              * @enum {string}
              */
-            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "sign_in_required" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "unavailable";
+            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "sign_in_required" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "headers_too_large" | "internal_error" | "unavailable";
             /** @example Request body is invalid */
             message: string;
             /**
