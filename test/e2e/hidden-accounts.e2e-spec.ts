@@ -52,7 +52,7 @@ describe('with LOGIN_HIDE_UNKNOWN_ACCOUNTS=true, someone probing which emails ha
     const owner = await registerUser(t.api);
     const unknown = newCredentials().email;
     const timings = { known: [] as number[], unknown: [] as number[] };
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 20; i++) {
       for (const [kind, email] of [
         ['known', owner.email],
         ['unknown', unknown],
@@ -63,8 +63,9 @@ describe('with LOGIN_HIDE_UNKNOWN_ACCOUNTS=true, someone probing which emails ha
         expect(response.body).toEqual({ sent: true });
       }
     }
-    // Before, a known account took about 5 ms against 1 ms: the token and the email were written first.
-    expect(median(timings.known)).toBeLessThan(median(timings.unknown) + 2);
+    // Before, a known account took about 5 ms against 1 ms on PostgreSQL: the token and the email
+    // were written first. (The embedded database runs on the event loop, so both are slower there.)
+    expect(median(timings.known)).toBeLessThan(median(timings.unknown) * 1.5 + 2);
     await smtp.waitFor(owner.email, RESET);
     expect(smtp.countTo(unknown, /./)).toBe(0);
   });
