@@ -4,6 +4,7 @@ import { LoginSettings } from '../config/login.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { addressGroup } from './client-address';
 import { wholeSeconds } from './ip-rate-limiter';
+import { delayMs, ThrottleKeys, throttleKeys } from './login-throttle-keys';
 import { RateLimitedError } from './rate-limit.errors';
 import { RateLimitStore } from './rate-limit-store';
 
@@ -38,6 +39,8 @@ const MAX_HELD_REFUSALS = 1000;
 const IN_FLIGHT_TTL_MS = 30_000;
 // How long a client's turn stays valid once its wait is over.
 const TURN_VALIDITY_MS = 300_000;
+// The turn of a client refused because another check of the account was running.
+const BUSY_TURN_MS = 1000;
 
 /**
  * The password throttle, the Auth0 model: a BLOCK per account and client address (after
@@ -78,8 +81,7 @@ export class LoginThrottle {
     const release = await this.enter(keys, attempt.action);
     let outcome: AttemptOutcome<T> | number;
     try {
-      const waitMs = await this.waitForTurn(keys);
-      outcome = waitMs > 0 ? waitMs : await check();
+      outcome = await this.whenAdmitted(keys, check);
     } finally {
       await release();
     }
@@ -114,22 +116,43 @@ export class LoginThrottle {
   }
 
   /**
-   * While the account is delayed, a client must wait its turn: the first attempt starts the wait,
-   * attempts during it are refused with what is left of it, and the first attempt after it is let
-   * through once, however the delay changed meanwhile. Answers the wait left (ms), 0 to go on.
+   * Runs `check` once this client may go, else answers how long it must wait (ms). While the
+   * account is delayed a client waits its turn: its first attempt starts the wait, attempts during
+   * it are told what is left, and the first attempt after it is checked once, however the delay
+   * changed meanwhile. Attempts without a turn are checked one at a time per account, so a crowd
+   * of addresses arriving together (as a delay ends) gets one check, not one each; the others get
+   * a turn of 1 s, which is honoured then whatever the crowd does.
    */
-  private async waitForTurn(keys: ThrottleKeys): Promise<number> {
-    const delayMs = await this.store.remaining(keys.delay);
-    if (delayMs === 0) return 0;
-    const [waitMs, turnMs] = [await this.store.remaining(keys.wait), await this.store.remaining(keys.turn)];
+  private async whenAdmitted<T>(
+    keys: ThrottleKeys,
+    check: () => Promise<AttemptOutcome<T>>,
+  ): Promise<AttemptOutcome<T> | number> {
+    const [waitMs, turnMs, delayMs] = await Promise.all(
+      [keys.wait, keys.turn, keys.delay].map((key) => this.store.remaining(key)),
+    );
     if (turnMs > 0 && waitMs === 0) {
       await this.store.delete(keys.turn);
-      return 0;
+      return check();
     }
     if (turnMs > 0) return waitMs;
-    await this.store.mark(keys.wait, delayMs);
-    await this.store.mark(keys.turn, delayMs + TURN_VALIDITY_MS);
-    return delayMs;
+    if (delayMs > 0) return this.giveTurn(keys, delayMs);
+    const counter = await this.store.increment(keys.accountSlot, IN_FLIGHT_TTL_MS);
+    if (counter && counter.count > 1) {
+      await this.store.decrement(keys.accountSlot);
+      return this.giveTurn(keys, BUSY_TURN_MS);
+    }
+    try {
+      return await check();
+    } finally {
+      if (counter) await this.store.decrement(keys.accountSlot);
+    }
+  }
+
+  /** This client may try again, and is then checked, after `waitMs`. */
+  private async giveTurn(keys: ThrottleKeys, waitMs: number): Promise<number> {
+    await this.store.mark(keys.wait, waitMs);
+    await this.store.mark(keys.turn, waitMs + TURN_VALIDITY_MS);
+    return waitMs;
   }
 
   /**
@@ -201,39 +224,4 @@ export class LoginThrottle {
     }
     throw new RateLimitedError(retryAfterSeconds);
   }
-}
-
-/**
- * How long the account waits after its `failures`-th failure within the window: nothing for the
- * free failures, then 1 s, 2 s, 4 s … up to LOGIN_MAX_DELAY.
- */
-export function delayMs(failures: number, settings: Pick<LoginSettings, 'freeFailures' | 'maxDelaySeconds'>): number {
-  if (failures <= settings.freeFailures) return 0;
-  return Math.min(1000 * 2 ** Math.min(failures - settings.freeFailures - 1, 30), settings.maxDelaySeconds * 1000);
-}
-
-interface ThrottleKeys {
-  accountFailures: string;
-  delay: string;
-  cleared: string;
-  pairFailures: string;
-  block: string;
-  slot: string;
-  wait: string;
-  turn: string;
-}
-
-function throttleKeys(account: string, address: string): ThrottleKeys {
-  // An email's domain cannot contain `|`: the address after the last one is unambiguous.
-  const pair = `${account}|${address}`;
-  return {
-    accountFailures: `login-failures:${account}`,
-    delay: `login-delay:${account}`,
-    cleared: `login-cleared:${account}`,
-    pairFailures: `login-address-failures:${pair}`,
-    block: `login-block:${pair}`,
-    slot: `login-in-flight:${pair}`,
-    wait: `login-wait:${pair}`,
-    turn: `login-turn:${pair}`,
-  };
 }

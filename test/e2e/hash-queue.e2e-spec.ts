@@ -18,9 +18,10 @@ describe('a flood of password checks against a full hash queue', () => {
   const t = useTestApp({ env: { BCRYPT_COST: '12', PASSWORD_HASH_QUEUE: '1', TRUST_PROXY: 'loopback' } });
 
   it('refuses the overflow at once with 503 and Retry-After, and the honest user signs in once it is over', async () => {
-    const user = await registerUser(t.api);
+    const users = [];
+    for (let i = 0; i < 6; i++) users.push(await registerUser(t.api));
     const flood = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
+      users.map((user, i) =>
         timed(
           t
             .api()
@@ -45,7 +46,7 @@ describe('a flood of password checks against a full hash queue', () => {
     // Refused without waiting for the queue: before the slowest checked attempt was answered.
     expect(Math.max(...refused.map(({ ms }) => ms))).toBeLessThan(Math.max(...checked.map(({ ms }) => ms)));
 
-    await loginAs(t.api, user);
+    await loginAs(t.api, users[0]);
   });
 
   it('answers register and password changes with 503 too when the queue is full', async () => {
@@ -69,7 +70,8 @@ describe('a flood of password checks against a full hash queue', () => {
     ]);
     const statuses = answers.map((answer) => answer.status);
     expect(statuses).toContain(503);
-    expect(statuses.every((status) => [200, 401, 503].includes(status))).toBe(true);
+    // 429: a password change of the account that waits its turn while another one is checked.
+    expect(statuses.every((status) => [200, 401, 429, 503].includes(status))).toBe(true);
   });
 });
 
