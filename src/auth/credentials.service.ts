@@ -70,8 +70,9 @@ export class CredentialsService {
   private async recordFailure(email: string, outcome: string | undefined): Promise<void> {
     if (outcome === undefined || !LOGIN_FAILURE_OUTCOMES.has(outcome)) return;
     this.metrics.logins.inc({ outcome });
-    // Attempts refused during a lockout are only counted: the lockout itself is audited once
-    // (login.blocked), so an attack cannot flood the trail or the database.
+    // Refused attempts (a blocked address, a client waiting its turn) are only counted: blocks and
+    // longer delays are audited once each (login.blocked, login.delayed), so an attack cannot
+    // flood the trail or the database.
     if (outcome === 'rate_limited') return;
     await this.audit.recordBestEffort({
       type: 'login.failed',
