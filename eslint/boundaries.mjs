@@ -17,7 +17,7 @@ export const ALLOWED_IMPORTS = {
   mail: ['config', 'common', 'database', 'metrics'],
   events: ['config', 'common', 'database', 'metrics'],
   health: ['config', 'common', 'database', 'metrics', 'rate-limit'],
-  users: ['config', 'common', 'database', 'events'],
+  users: ['config', 'common', 'database', 'events', 'metrics'],
   organizations: ['config', 'common', 'database', 'audit', 'events', 'mail', 'rate-limit', 'users'],
   tokens: ['config', 'common', 'database', 'secrets'],
   sessions: ['config', 'common', 'database', 'audit', 'events', 'metrics', 'organizations', 'rate-limit', 'tokens', 'users'],

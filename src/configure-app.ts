@@ -7,7 +7,9 @@ import { Logger } from 'pino';
 
 import { AppError } from './common/errors/app-error';
 import { renderError } from './common/errors/render-error';
+import { answerClientError } from './common/http/client-errors';
 import { installJsonOnlyParsers } from './common/http/json-body-parser';
+import { applyNoStore } from './common/http/no-store';
 import { setUpOpenApi } from './common/http/openapi';
 import { trustHops } from './common/http/private-address';
 import { securityHeaders } from './common/http/security-headers';
@@ -20,6 +22,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The timer that answers 503 when the request outlives REQUEST_TIMEOUT_MS. */
     deadline: NodeJS.Timeout | null;
+    /** Aborted when nobody waits for the answer any more (see RequestContext.signal). */
+    abandoned: AbortController | null;
   }
 }
 
@@ -46,6 +50,8 @@ export function createHttpAdapter(config: ServerSettings): FastifyAdapter {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Request lines are written by the onResponse hook below, in the service's own format.
     logger: false,
+    // What the HTTP parser refuses is answered in the error shape too.
+    clientErrorHandler: answerClientError,
   });
 }
 
@@ -56,17 +62,24 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
   const headers = securityHeaders();
   const metrics = app.get(MetricsService);
   const health = app.get(HealthService);
-  // The request line carries only method, URL, status and time, never a credential: it skips the
-  // redaction pass that every other line goes through.
+  // The request line carries only method, URL, status and time: it skips the redaction of
+  // credential-named fields; a token in the URL's query is redacted from it like from every line.
   const requestLog = logger.child({}, { redact: [] });
 
   fastify.decorateRequest('deadline', null);
+  fastify.decorateRequest('abandoned', null);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.headers(request.protocol === 'https' ? headers.https : headers.http);
     reply.header('X-Request-Id', request.id);
-    request.deadline = setTimeout(() => answerTooLate(reply), config.requestTimeoutMs);
+    applyNoStore(request, reply);
+    const abandoned = new AbortController();
+    request.abandoned = abandoned;
+    request.deadline = setTimeout(() => {
+      answerTooLate(reply);
+      abandoned.abort();
+    }, config.requestTimeoutMs);
     request.deadline.unref();
-    requestContext.run({ requestId: request.id, ip: request.ip }, done);
+    requestContext.run({ requestId: request.id, ip: request.ip, signal: abandoned.signal }, done);
   });
   // Once shutting down, each answer closes its connection: a keep-alive connection that turns idle
   // after the server stopped listening would otherwise hold the exit for the keep-alive timeout,
@@ -77,6 +90,7 @@ export function configureApp(app: NestFastifyApplication, config: ServerSettings
   });
   fastify.addHook('onRequestAbort', (request: FastifyRequest, done: () => void) => {
     if (request.deadline) clearTimeout(request.deadline);
+    request.abandoned?.abort();
     done();
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
-import { CurrentPrincipal, Public } from '../common/request/decorators';
-import type { Principal } from '../common/request/principal';
+import { Client, CurrentPrincipal, Public } from '../common/request/decorators';
+import type { ClientInfo, Principal } from '../common/request/principal';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { toUserResponse } from '../users/dto/user.response';
 import {
@@ -18,6 +18,7 @@ import {
 } from './dto/account.dto';
 import { RegisterDto, RegisterResponse } from './dto/register.dto';
 import { EmailVerificationService } from './email-verification.service';
+import { ForgotPasswordService } from './forgot-password.service';
 import { PasswordsService } from './passwords.service';
 import { RegistrationService } from './registration.service';
 
@@ -27,6 +28,7 @@ export class AccountController {
   constructor(
     private readonly registration: RegistrationService,
     private readonly verification: EmailVerificationService,
+    private readonly forgotten: ForgotPasswordService,
     private readonly passwords: PasswordsService,
   ) {}
 
@@ -41,7 +43,10 @@ export class AccountController {
       'Creates the user (system role admin), an initial organization named after the user and the owner membership. No tokens.',
   })
   @ApiOkResponse({ type: RegisterResponse })
-  @ApiErrors([...BODY_ERRORS, 409, 429], { 409: 'An account with this email already exists (email_taken)' })
+  @ApiErrors([...BODY_ERRORS, 409, 429, 503], {
+    409: 'An account with this email already exists (email_taken); never with LOGIN_HIDE_UNKNOWN_ACCOUNTS=true, where a taken email is answered like a new one and its owner is emailed instead',
+    503: 'Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After',
+  })
   async register(@Body() body: RegisterDto): Promise<RegisterResponse> {
     const user = await this.registration.register({ name: body.name, email: body.username, password: body.password });
     return { user: toUserResponse(user) };
@@ -65,7 +70,10 @@ export class AccountController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Send a new verification email; older links stop working' })
   @ApiOkResponse({ type: SentResponse })
-  @ApiErrors([401, 409], { 409: 'The email address is already verified (already_verified)' })
+  @ApiErrors([401, 409, 429], {
+    409: 'The email address is already verified (already_verified)',
+    429: 'More than RESEND_VERIFICATION_LIMIT (1 a minute, 10 a day by default) for this account (rate_limited, with Retry-After)',
+  })
   async resendVerification(@CurrentPrincipal() principal: Principal): Promise<SentResponse> {
     await this.verification.resendVerification(principal);
     return { sent: true };
@@ -80,7 +88,7 @@ export class AccountController {
   @ApiOkResponse({ type: SentResponse })
   @ApiErrors([...BODY_ERRORS, 429])
   async forgotPassword(@Body() body: ForgotPasswordDto): Promise<SentResponse> {
-    await this.passwords.forgotPassword(body.username);
+    await this.forgotten.forgotPassword(body.username);
     return { sent: true };
   }
 
@@ -89,9 +97,15 @@ export class AccountController {
   @HttpCode(200)
   @UseGuards(IpRateLimitGuard)
   @RateLimit('reset_password')
-  @ApiOperation({ summary: 'Set a new password with the token from the reset email; every session is revoked' })
+  @ApiOperation({
+    summary: 'Set a new password with the token from the reset email; every session is revoked',
+    description: "Also clears the account's login throttle: its delay, and the blocks of every client address.",
+  })
   @ApiOkResponse({ type: ResetResponse })
-  @ApiErrors([...BODY_ERRORS, 401, 429], { 401: 'The token is invalid, already used or expired (unauthorized)' })
+  @ApiErrors([...BODY_ERRORS, 401, 429, 503], {
+    401: 'The token is invalid, already used or expired (unauthorized)',
+    503: 'Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After',
+  })
   async resetPassword(@Body() body: ResetPasswordDto): Promise<ResetResponse> {
     await this.passwords.resetPassword(body.token, body.password);
     return { reset: true };
@@ -100,11 +114,23 @@ export class AccountController {
   @Post('me/password')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Change the caller's password; every other session is revoked" })
+  @ApiOperation({
+    summary: "Change the caller's password; every other session is revoked",
+    description:
+      'Wrong current passwords count toward the login throttle of the account and client address, as wrong passwords at login do; a change clears the throttle of the account.',
+  })
   @ApiOkResponse({ type: ChangedResponse })
-  @ApiErrors([...BODY_ERRORS, 401], { 401: 'Not authenticated, or the current password is wrong (invalid_credentials)' })
-  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<ChangedResponse> {
-    await this.passwords.changePassword(principal, body.current_password, body.new_password);
+  @ApiErrors([...BODY_ERRORS, 401, 429, 503], {
+    401: 'Not authenticated, or the current password is wrong (invalid_credentials)',
+    429: 'Too many wrong current passwords: the login throttle of the account and client address (rate_limited, with Retry-After)',
+    503: 'Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After',
+  })
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+    @Client() client: ClientInfo,
+  ): Promise<ChangedResponse> {
+    await this.passwords.changePassword(principal, body.current_password, body.new_password, client.ip);
     return { changed: true };
   }
 }

@@ -9,6 +9,7 @@ import { AccountController } from './account.controller';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { EmailTokensService } from './email-tokens.service';
 import { EmailVerificationService } from './email-verification.service';
+import { ForgotPasswordService } from './forgot-password.service';
 import { MeController } from './me.controller';
 import { MeService } from './me.service';
 import { PasswordsService } from './passwords.service';
@@ -21,6 +22,7 @@ import { RegistrationService } from './registration.service';
   providers: [
     RegistrationService,
     EmailVerificationService,
+    ForgotPasswordService,
     PasswordsService,
     MeService,
     EmailTokensService,

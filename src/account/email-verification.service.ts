@@ -5,6 +5,7 @@ import { AccountSettings } from '../config/account.settings';
 import { TransactionHost } from '../database/transaction-host';
 import { MailService } from '../mail/mail.service';
 import { verificationEmail } from '../mail/templates';
+import { Quotas } from '../rate-limit/quotas';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccountGoneError, AlreadyVerifiedError } from './account.errors';
@@ -19,6 +20,7 @@ export class EmailVerificationService {
     private readonly users: UsersService,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
+    private readonly quotas: Quotas,
   ) {}
 
   /** Queues a verification email; runs inside the caller's transaction (registration). */
@@ -30,11 +32,13 @@ export class EmailVerificationService {
     );
   }
 
+  /** At most RESEND_VERIFICATION_LIMIT per account (1 a minute and 10 a day by default), else 429. */
   async resendVerification(principal: Principal): Promise<void> {
     await this.tx.run(async () => {
       const user = await this.users.findById(principal.userId);
       if (!user) throw new AccountGoneError();
       if (user.emailVerifiedAt) throw new AlreadyVerifiedError();
+      await this.quotas.consume('resend_verification', user.id, this.settings.resendVerificationLimits);
       await this.sendVerification(user);
     });
   }

@@ -1,63 +1,70 @@
 import { Injectable } from '@nestjs/common';
 
 import { AuditService } from '../audit/audit.service';
+import { lockoutAuditRecord } from '../auth/credentials.service';
 import type { Principal } from '../common/request/principal';
-import { AccountSettings } from '../config/account.settings';
 import { TransactionHost } from '../database/transaction-host';
-import { MailService } from '../mail/mail.service';
-import { passwordResetEmail } from '../mail/templates';
+import { LoginThrottle } from '../rate-limit/login-throttle';
 import { SessionsService } from '../sessions/sessions.service';
+import { normalizeEmail } from '../users/email';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { WrongCurrentPasswordError } from './account.errors';
 import { EmailTokensService } from './email-tokens.service';
 
-/** Forgotten, reset and changed passwords. */
+/** Reset and changed passwords. */
 @Injectable()
 export class PasswordsService {
   constructor(
-    private readonly settings: AccountSettings,
     private readonly tx: TransactionHost,
     private readonly users: UsersService,
     private readonly emailTokens: EmailTokensService,
-    private readonly mail: MailService,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /**
-   * Queues a reset email when the account exists. The answer is the same either way, and both
-   * paths only touch the database, so timing does not tell accounts apart either.
+   * Sets a new password and revokes every session; the email is now proven, so it counts as
+   * verified. The account's login throttle starts afresh: its owner was locked out of nothing but
+   * the blocked addresses, and those are cleared too.
    */
-  async forgotPassword(email: string): Promise<void> {
-    await this.tx.run(async () => {
-      const user = await this.users.findByEmail(email);
-      if (!user) return;
-      const ttl = this.settings.passwordResetTtl;
-      const token = await this.emailTokens.issue(user.id, 'password_reset', ttl);
-      await this.mail.enqueue(
-        passwordResetEmail(user.email, user.name, this.mail.link('/reset-password', token), Math.round(ttl / 60)),
-      );
-    });
-  }
-
-  /** Sets a new password and revokes every session; the email is now proven, so it counts as verified. */
   async resetPassword(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
-    await this.tx.run(async () => {
+    const email = await this.tx.run(async () => {
       const consumed = await this.emailTokens.consume(token, 'password_reset');
       await this.users.setNewPassword(consumed.userId, passwordHash);
       await this.users.markEmailVerified(consumed.userId);
       await this.sessions.revokeAllOfUser(consumed.userId, 'password_reset');
       await this.audit.record({ type: 'password.reset', actorUserId: consumed.userId, targetId: consumed.userId });
+      return (await this.users.findById(consumed.userId))?.email;
     });
+    if (email !== undefined) await this.throttle.clear(normalizeEmail(email));
   }
 
-  /** Needs the current password; every other session of the user is revoked. */
-  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    const currentHash = await this.users.findPasswordHash(principal.userId);
-    if (!currentHash || !(await this.passwords.verify(currentPassword, currentHash))) throw new WrongCurrentPasswordError();
+  /**
+   * Needs the current password, checked under the login throttle (per account and client
+   * address, like a login: a stolen access token must not become a way to guess the password);
+   * every other session of the user is revoked and the throttle starts afresh.
+   */
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    address: string | null,
+  ): Promise<void> {
+    const account = normalizeEmail(principal.email);
+    await this.throttle.attempt(
+      { account, address, action: 'change_password' },
+      async () => {
+        const currentHash = await this.users.findPasswordHash(principal.userId);
+        if (currentHash !== undefined && (await this.passwords.verify(currentPassword, currentHash)))
+          return { ok: true, value: undefined };
+        return { ok: false, error: new WrongCurrentPasswordError(), userId: principal.userId };
+      },
+      (lockout) => this.audit.recordBestEffort(lockoutAuditRecord(account, lockout)),
+    );
     const passwordHash = await this.passwords.hash(newPassword);
     await this.tx.run(async () => {
       await this.users.setNewPassword(principal.userId, passwordHash);
@@ -69,5 +76,6 @@ export class PasswordsService {
         targetId: principal.userId,
       });
     });
+    await this.throttle.clear(account);
   }
 }

@@ -10,6 +10,7 @@ export type AuditEventType =
   | 'login.succeeded'
   | 'login.failed'
   | 'login.blocked'
+  | 'login.delayed'
   | 'refresh.reuse_detected'
   | 'password.changed'
   | 'password.reset'
@@ -86,13 +87,18 @@ function encodeCursor(event: AuditEvent): string {
   return Buffer.from(JSON.stringify([event.occurredAt.toISOString(), event.id])).toString('base64url');
 }
 
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Undefined for a cursor this service did not make (the controller answers 400). */
 export function decodeCursor(cursor: string): { occurredAt: Date; id: string } | undefined {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (!Array.isArray(decoded)) return undefined;
+    const [at, id] = decoded as unknown[];
+    if (typeof at !== 'string' || !ISO_UTC.test(at) || typeof id !== 'string' || !UUID.test(id)) return undefined;
     const occurredAt = new Date(at);
-    if (Number.isNaN(occurredAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
-    return { occurredAt, id };
+    return Number.isNaN(occurredAt.getTime()) ? undefined : { occurredAt, id };
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
-import { AuthenticatedRequest, IS_PUBLIC } from '../common/request/decorators';
+import { AuthenticatedRequest, BEARER_OPTIONAL, IS_PUBLIC } from '../common/request/decorators';
 import type { LiveReads } from '../sessions/sessions.service';
 import { UnauthorizedError } from './auth.errors';
 import { BearerAuthService } from './bearer-auth.service';
@@ -18,8 +18,11 @@ export class BearerAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & ProfiledRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+      const optional = this.reflector.get<boolean | undefined>(BEARER_OPTIONAL, context.getHandler()) === true;
+      if (!optional || request.headers.authorization === undefined) return true;
+    }
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedError('A bearer access token is required');
     const reads = this.reflector.get<LiveReads | undefined>(LIVE_READS, context.getHandler()) ?? 'session';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
-import { AuditService } from '../audit/audit.service';
+import { AuditRecord, AuditService } from '../audit/audit.service';
 import { LoginSettings } from '../config/login.settings';
 import { LoginOutcome, MetricsService } from '../metrics/metrics.service';
 import { ORGANIZATIONS_OF_USER, ProfileView } from '../organizations/organization-scopes.read-model';
 import { AttemptOutcome, Lockout, LoginThrottle } from '../rate-limit/login-throttle';
+import { normalizeEmail } from '../users/email';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
 import { AccountNotFoundError, EmailNotVerifiedError, InvalidCredentialsError } from './auth.errors';
@@ -31,12 +32,14 @@ export class CredentialsService {
   /**
    * Checks an email and password and returns the account with the organizations its session will
    * be scoped to. Every attempt costs one bcrypt comparison, whether or not the account exists, so
-   * timing tells nothing more than the answer does.
+   * timing tells nothing more than the answer does. `address` is the client's (TRUST_PROXY
+   * applies): the throttle blocks a client per account, never the account.
    */
-  async validateCredentials(email: string, password: string): Promise<ProfileView> {
+  async validateCredentials(rawEmail: string, password: string, address: string | null): Promise<ProfileView> {
+    const email = normalizeEmail(rawEmail);
     try {
       const account = await this.throttle.attempt(
-        email,
+        { account: email, address, action: 'login' },
         () => this.checkPassword(email, password),
         (lockout) => this.auditLockout(email, lockout),
       );
@@ -51,7 +54,7 @@ export class CredentialsService {
   }
 
   private async checkPassword(email: string, password: string): Promise<AttemptOutcome<ProfileView>> {
-    const found = await this.users.findByEmailWithPasswordHash(email.trim(), ORGANIZATIONS_OF_USER);
+    const found = await this.users.findByEmailWithPasswordHash(email, ORGANIZATIONS_OF_USER);
     const user = found?.user;
     const matches = await this.passwords.verify(password, user?.passwordHash);
     if (!found || !user || !matches) {
@@ -67,20 +70,29 @@ export class CredentialsService {
   private async recordFailure(email: string, outcome: string | undefined): Promise<void> {
     if (outcome === undefined || !LOGIN_FAILURE_OUTCOMES.has(outcome)) return;
     this.metrics.logins.inc({ outcome });
-    // Attempts refused during a lockout are only counted: the lockout itself is audited once
-    // (login.blocked), so an attack cannot flood the trail or the database.
+    // Refused attempts (a blocked address, a client waiting its turn) are only counted: blocks and
+    // longer delays are audited once each (login.blocked, login.delayed), so an attack cannot
+    // flood the trail or the database.
     if (outcome === 'rate_limited') return;
     await this.audit.recordBestEffort({
       type: 'login.failed',
-      details: { email: email.trim().toLowerCase(), reason: outcome },
+      details: { email, reason: outcome },
     });
   }
 
   private auditLockout(email: string, lockout: Lockout): Promise<void> {
-    return this.audit.recordBestEffort({
-      type: 'login.blocked',
-      actorUserId: lockout.userId,
-      details: { email: email.trim().toLowerCase(), failures: lockout.failures, lock_seconds: lockout.lockSeconds },
-    });
+    return this.audit.recordBestEffort(lockoutAuditRecord(email, lockout));
   }
+}
+
+/**
+ * The audit event of a lockout: a block of the client's address (login.blocked; the address is
+ * the event's ip) or a longer delay of the account (login.delayed). Password changes use it too.
+ */
+export function lockoutAuditRecord(email: string, lockout: Lockout): AuditRecord {
+  return {
+    type: lockout.kind === 'block' ? 'login.blocked' : 'login.delayed',
+    actorUserId: lockout.userId,
+    details: { email, failures: lockout.failures, lock_seconds: lockout.lockSeconds },
+  };
 }

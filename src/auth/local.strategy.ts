@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 
 import type { ProfileView } from '../organizations/organization-scopes.read-model';
@@ -8,11 +9,11 @@ import { CredentialsService } from './credentials.service';
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {
   constructor(private readonly credentials: CredentialsService) {
-    super({ usernameField: 'username', passwordField: 'password', session: false });
+    super({ usernameField: 'username', passwordField: 'password', session: false, passReqToCallback: true });
   }
 
   /** What passport puts on the request: the account and its organizations (see LoginController). */
-  validate(username: string, password: string): Promise<ProfileView> {
-    return this.credentials.validateCredentials(username, password);
+  validate(request: FastifyRequest, username: string, password: string): Promise<ProfileView> {
+    return this.credentials.validateCredentials(username, password, request.ip);
   }
 }

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
+import { NoStore } from '../common/http/no-store';
 import { Client, Public } from '../common/request/decorators';
 import type { ClientInfo } from '../common/request/principal';
 import type { ProfileView } from '../organizations/organization-scopes.read-model';
@@ -20,6 +21,7 @@ export class LoginController {
   /** The credentials were checked by LocalAuthGuard (passport-local, CredentialsService); this opens the session. */
   @Post('login')
   @Public()
+  @NoStore()
   @HttpCode(200)
   @UseGuards(IpRateLimitGuard, LocalAuthGuard)
   @RateLimit('login')
@@ -30,8 +32,9 @@ export class LoginController {
   })
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: SessionResponse })
-  @ApiErrors([...BODY_ERRORS, 401, 404, 429], {
-    429: 'Too many attempts from this IP, or the account is locked out after failed logins (rate_limited, with Retry-After)',
+  @ApiErrors([...BODY_ERRORS, 401, 404, 429, 503], {
+    429: 'Too many attempts from this IP; this client address blocked for this account after LOGIN_MAX_FAILURES failures; or the account is delayed after failed logins and this client must wait its turn: retry after Retry-After and it is checked (rate_limited)',
+    503: 'Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After',
     401: 'Invalid credentials (invalid_credentials)',
     404: 'Account not found (account_not_found); 401 invalid_credentials instead when LOGIN_HIDE_UNKNOWN_ACCOUNTS=true',
   })

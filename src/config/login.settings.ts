@@ -1,6 +1,6 @@
 import { setting, SettingsTable } from './setting';
 
-/** Sign-in rules and the per-account login throttle. */
+/** Sign-in rules and the login throttle (a block per account and address, a delay per account). */
 export class LoginSettings {
   declare readonly hideUnknownAccounts: boolean;
   declare readonly requireVerifiedEmail: boolean;
@@ -27,19 +27,23 @@ export const LOGIN_SETTINGS: SettingsTable<LoginSettings> = {
     false,
     'true: a correct password of an unverified account answers 403 email_not_verified',
   ),
-  freeFailures: setting.integer('LOGIN_FREE_FAILURES', 5, 'Failed logins per account before lockouts start', {
+  freeFailures: setting.integer('LOGIN_FREE_FAILURES', 5, 'Failures per account (from all addresses) before its delays start', {
     min: 0,
     max: 1000,
   }),
   maxFailures: setting.integer(
     'LOGIN_MAX_FAILURES',
     20,
-    'Failures within LOGIN_FAILURE_WINDOW that block the account for LOGIN_BLOCK_DURATION',
+    'Failures for one account from one client address within LOGIN_FAILURE_WINDOW that block that address for that account for LOGIN_BLOCK_DURATION',
     { min: 1, max: 10_000 },
   ),
   failureWindowSeconds: setting.duration('LOGIN_FAILURE_WINDOW', '1h', 'Window in which failures are counted'),
-  blockSeconds: setting.duration('LOGIN_BLOCK_DURATION', '15m', 'Length of the block'),
-  maxDelaySeconds: setting.duration('LOGIN_MAX_DELAY', '60s', 'Longest of the doubling lockouts (1 s, 2 s, 4 s …)'),
+  blockSeconds: setting.duration('LOGIN_BLOCK_DURATION', '15m', 'Length of the block of one address for one account'),
+  maxDelaySeconds: setting.duration(
+    'LOGIN_MAX_DELAY',
+    '60s',
+    "Longest of the account's doubling delays (1 s, 2 s, 4 s …): the owner signs in after at most this",
+  ),
   refusalDelayMs: setting.integer(
     'LOGIN_REFUSAL_DELAY_MS',
     1000,

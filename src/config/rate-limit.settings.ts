@@ -35,17 +35,25 @@ const IP_LIMIT_DEFAULTS: Record<RateLimitedAction, [string, string]> = {
   accept_invitation: ['20/15m', 'invitations/accept'],
 };
 
+/** A count per duration: `30/1m`, `10/1d`. */
+export function parseRate(value: string): Rate {
+  const match = /^(\d+)\/(\d+[smhd]?)$/.exec(value);
+  if (!match || Number(match[1]) < 1) throw new SettingRefused(`must look like 30/1m: a count per duration (got "${value}")`);
+  return { limit: Number(match[1]), windowSeconds: parseDuration(match[2]) };
+}
+
+/** One or more rates, comma-separated (`1/1m,10/1d`): each must hold. */
+export function rateList(env: string, fallback: string, doc: string): Setting<Rate[]> {
+  return { env, fallback, doc, parse: (value) => value.split(',').map((entry) => parseRate(entry.trim())) };
+}
+
 function rate(action: RateLimitedAction): Setting<Rate> {
   const [fallback, route] = IP_LIMIT_DEFAULTS[action];
   return {
     env: `RATE_LIMIT_${action.toUpperCase()}`,
     fallback,
     doc: `Per-IP limit on ${route}: a count per duration (30/1m)`,
-    parse: (value) => {
-      const match = /^(\d+)\/(\d+[smhd]?)$/.exec(value);
-      if (!match || Number(match[1]) < 1) throw new SettingRefused(`must look like 30/1m: a count per duration (got "${value}")`);
-      return { limit: Number(match[1]), windowSeconds: parseDuration(match[2]) };
-    },
+    parse: parseRate,
   };
 }
 

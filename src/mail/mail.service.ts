@@ -18,6 +18,11 @@ export class MailService {
     return this.outbox.insert(email);
   }
 
+  /** A page of the front end. */
+  page(path: string): string {
+    return `${this.settings.publicUrl}${path}`;
+  }
+
   /** A link to the front end, carrying a one-time token. */
   link(path: string, token: string): string {
     return `${this.settings.publicUrl}${path}?token=${encodeURIComponent(token)}`;

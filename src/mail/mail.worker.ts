@@ -10,7 +10,7 @@ import { MailSettings } from '../config/mail.settings';
 import { ServerSettings } from '../config/server.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxRepository } from './outbox.repository';
-import { OutboxEmail } from './outbox-email.entity';
+import { EMAIL_LANES, EmailLane, OutboxEmail } from './outbox-email.entity';
 
 const BATCH = 10;
 // Longer than the SMTP timeouts below together, so a claim never lapses during a send.
@@ -27,11 +27,13 @@ interface Delivery {
  * SMTP_URL, and retries failures with exponential backoff. A claimed email whose process died
  * is claimed again when its lease ends, so nothing is lost; every message carries a stable
  * Message-ID so a receiver can recognise the rare resend after a crash between send and record.
+ * Each lane (OutboxEmail.lane) is delivered by its own pass, side by side: verification and
+ * reset emails never wait behind invitations.
  */
 @Injectable()
 export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
-  private current: Promise<void> | undefined;
+  private readonly current = new Map<EmailLane, Promise<void>>();
   private delivery: Delivery | undefined;
 
   constructor(
@@ -56,22 +58,28 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.current;
+    await Promise.all(this.current.values());
     this.delivery?.close();
   }
 
-  /** One pass over the due emails; overlapping ticks are skipped. */
-  tick(): Promise<void> {
-    this.current ??= this.deliverDue().finally(() => (this.current = undefined));
-    return this.current;
+  /** One pass over the due emails of every lane; a lane whose last pass is still running is skipped. */
+  async tick(): Promise<void> {
+    for (const lane of EMAIL_LANES) {
+      if (!this.current.has(lane))
+        this.current.set(
+          lane,
+          this.deliverDue(lane).finally(() => this.current.delete(lane)),
+        );
+    }
+    await Promise.all(this.current.values());
   }
 
-  private async deliverDue(): Promise<void> {
+  private async deliverDue(lane: EmailLane): Promise<void> {
     const delivery = this.delivery;
     if (!delivery) return;
     let batch: OutboxEmail[];
     try {
-      batch = await this.outbox.claimDue(BATCH, LEASE_SECONDS);
+      batch = await this.outbox.claimDue(lane, BATCH, LEASE_SECONDS);
     } catch (error) {
       this.logger.error({ err: error }, 'could not read the email outbox');
       return;
@@ -79,7 +87,7 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
     for (const email of batch) {
       try {
         await delivery.send(email);
-        await this.outbox.markSent(email.id);
+        await this.outbox.markSent(email);
         this.logger.info({ outbox_id: email.id, attempts: email.attempts }, 'email sent');
       } catch (error) {
         await this.recordFailure(email, error);
@@ -91,7 +99,7 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
     const message = error instanceof Error ? error.message : String(error);
     try {
       if (email.attempts >= this.settings.maxAttempts) {
-        await this.outbox.markFailed(email.id, message);
+        await this.outbox.markFailed(email, message);
         this.logger.error({ outbox_id: email.id, attempts: email.attempts, reason: message }, 'email given up');
         return;
       }

@@ -1,11 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const EMAIL_LANES = ['account', 'bulk'] as const;
+export type EmailLane = (typeof EMAIL_LANES)[number];
 
 /**
  * An email waiting to be sent: written in the same transaction as whatever it announces, then
- * delivered by the mail worker. Rows stay after delivery (sent_at) as a record.
+ * delivered by the mail worker. Rows stay after delivery (sent_at) as a record, without the tokens
+ * of their links.
  */
 @Entity({ name: 'outbox_emails' })
-@Index('ix_outbox_emails_due', ['nextAttemptAt'], { where: '"sent_at" IS NULL AND "failed_at" IS NULL' })
+@Check('ck_outbox_emails_lane', `"lane" IN ('account', 'bulk')`)
+@Index('ix_outbox_emails_due', ['lane', 'nextAttemptAt'], { where: '"sent_at" IS NULL AND "failed_at" IS NULL' })
 export class OutboxEmail {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_outbox_emails' })
   id!: string;
@@ -21,6 +26,13 @@ export class OutboxEmail {
 
   @Column({ name: 'html_body', type: 'text' })
   htmlBody!: string;
+
+  /**
+   * Which delivery lane sends it: `account` (verification, password reset, notices) and `bulk`
+   * (invitations) are sent side by side, so account emails never wait behind invitations.
+   */
+  @Column({ type: 'varchar', length: 16, default: 'account' })
+  lane!: EmailLane;
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

@@ -32,8 +32,9 @@ export function verificationEmail(to: string, name: string, url: string, ttlHour
   );
 }
 
+/** In the `bulk` lane: an invitation never holds up a verification or reset email. */
 export function invitationEmail(to: string, organizationName: string, roleName: string, url: string, expiresAt: Date): NewEmail {
-  return render(
+  const email = render(
     to,
     `You are invited to join ${organizationName}`,
     'Hello,',
@@ -43,6 +44,7 @@ export function invitationEmail(to: string, organizationName: string, roleName: 
     ],
     { label: 'Accept the invitation', url },
   );
+  return { ...email, lane: 'bulk' };
 }
 
 export function passwordResetEmail(to: string, name: string, url: string, ttlMinutes: number): NewEmail {
@@ -55,5 +57,22 @@ export function passwordResetEmail(to: string, name: string, url: string, ttlMin
       'If it was not you, ignore this email: your password stays as it is.',
     ],
     { label: 'Choose a new password', url },
+  );
+}
+
+/**
+ * Registration with an email that has an account, under LOGIN_HIDE_UNKNOWN_ACCOUNTS=true: the
+ * answer cannot say so, the owner of the mailbox is told instead.
+ */
+export function accountExistsEmail(to: string, signInUrl: string): NewEmail {
+  return render(
+    to,
+    'You already have an account',
+    'Hello,',
+    [
+      `Someone, maybe you, tried to create an account with ${to}. There is one already, so nothing was created.`,
+      'Sign in with your password, or ask for a password-reset link on the sign-in page if you forgot it. If it was not you, ignore this email.',
+    ],
+    { label: 'Sign in', url: signInUrl },
   );
 }

@@ -46,6 +46,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly passwordHashesSkipped = new Counter({
+    name: 'identity_password_hashes_skipped_total',
+    help: 'Password hashes never run: refused with the queue full (queue_full), or dropped for a request nobody waited for any more (abandoned)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly refreshReuse = new Counter({
     name: 'identity_refresh_token_reuse_total',
     help: 'Refresh tokens presented again after rotation (their sessions were revoked)',

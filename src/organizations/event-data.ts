@@ -2,7 +2,7 @@ import type { EventData } from '../events/events.service';
 import { toInvitationResponse } from './dto/invitation.response';
 import { toMemberResponse } from './dto/member.response';
 import { toRoleResponse } from './dto/role.response';
-import type { InvitationView } from './invitations.repository';
+import type { ListedInvitation } from './invitations.service';
 import type { MemberView } from './memberships.repository';
 import type { Organization } from './organization.entity';
 import type { Role } from './role.entity';
@@ -18,7 +18,7 @@ export const eventData = {
     member: toMemberResponse(member),
   }),
   role: (organizationId: string, role: Role): EventData => ({ organization_id: organizationId, role: toRoleResponse(role) }),
-  invitation: (view: InvitationView): EventData => ({
+  invitation: (view: ListedInvitation): EventData => ({
     organization_id: view.invitation.organizationId,
     invitation: toInvitationResponse(view),
   }),

@@ -4,25 +4,18 @@ import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto';
 import { TransactionHost } from '../database/transaction-host';
 import { EventsService } from '../events/events.service';
-import { PasswordHasher } from '../users/password-hasher';
-import { User } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
 import { eventData } from './event-data';
+import { InvitationRules } from './invitation-rules';
 import { InvitationsRepository, InvitationView } from './invitations.repository';
+import { AcceptingCaller, InviteeAccounts } from './invitee-accounts';
 import { MembershipsRepository, MemberView } from './memberships.repository';
 import {
-  AccountDetailsRequiredError,
   AlreadyMemberError,
   InvalidInvitationTokenError,
   InvitationExpiredError,
+  InvitationRevokedError,
 } from './organizations.errors';
 import { OrganizationsRepository } from './organizations.repository';
-
-export interface Acceptance {
-  token: string;
-  name?: string;
-  password?: string;
-}
 
 /** POST /invitations/accept: the accept token turns into a membership (and an account when needed). */
 @Injectable()
@@ -30,72 +23,58 @@ export class InvitationAcceptanceService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly invitations: InvitationsRepository,
+    private readonly rules: InvitationRules,
     private readonly organizations: OrganizationsRepository,
     private readonly memberships: MembershipsRepository,
-    private readonly users: UsersService,
-    private readonly passwords: PasswordHasher,
+    private readonly invitees: InviteeAccounts,
     private readonly audit: AuditService,
     private readonly events: EventsService,
   ) {}
 
   /**
-   * Accepts an invitation: creates the account when the email has none (name and password
-   * required), adds the membership and marks the invitation accepted, all in one transaction.
-   * The token proves control of the mailbox, so an account created here starts verified.
+   * Accepts an invitation: into the invited email's account when it has one (signed in as it),
+   * else into a new account (name and password required); adds the membership and marks the
+   * invitation accepted, in one transaction.
    */
-  async acceptInvitation({ token, name, password }: Acceptance): Promise<MemberView> {
-    const tokenHash = sha256Hex(token);
-    const found = await this.invitations.findByTokenHash(tokenHash);
-    if (!found || found.acceptedAt !== null) throw new InvalidInvitationTokenError();
-    if (found.expiresAt.getTime() <= Date.now()) throw new InvitationExpiredError();
-    const existing = await this.users.findByEmail(found.email);
-    let passwordHash: string | undefined;
-    if (!existing) {
-      const missing = [...(name ? [] : ['name' as const]), ...(password ? [] : ['password' as const])];
-      if (missing.length > 0) throw new AccountDetailsRequiredError(missing);
-      // Hashed before the transaction: bcrypt is slow and the organization stays locked meanwhile otherwise.
-      passwordHash = await this.passwords.hash(password as string);
-    }
+  async acceptInvitation(token: string, caller: AcceptingCaller): Promise<MemberView> {
+    const found = await this.acceptable(await this.invitations.findByTokenHash(sha256Hex(token)));
+    const invitee = await this.invitees.resolve(found.invitation.email, caller);
 
     return this.tx.run(async () => {
       // Same lock order as every other change to the organization: organization row, then invitation.
-      const organization = await this.organizations.lockLive(found.organizationId);
-      const invitation = organization ? await this.invitations.lockById(found.id) : null;
-      if (!organization || !invitation || invitation.acceptedAt !== null) throw new InvalidInvitationTokenError();
+      const organization = await this.organizations.lockLive(found.invitation.organizationId);
+      const locked = organization ? await this.invitations.lockById(found.invitation.id) : null;
+      const { invitation } = await this.acceptable(
+        locked && organization ? await this.invitations.findInOrganization(locked.id, organization.id) : null,
+      );
       const now = new Date();
-      if (invitation.expiresAt.getTime() <= now.getTime()) throw new InvitationExpiredError();
-      const user = await this.accountFor(invitation.email, name, passwordHash, now, organization.id);
-      if (await this.memberships.findMembership(user.id, organization.id)) throw new AlreadyMemberError();
-      const membership = await this.memberships.insertMembership(user.id, organization.id, invitation.roleId);
+      const user = await this.invitees.accountFor(invitation.email, invitee, now, invitation.organizationId);
+      if (await this.memberships.findMembership(user.id, invitation.organizationId)) throw new AlreadyMemberError();
+      const membership = await this.memberships.insertMembership(user.id, invitation.organizationId, invitation.roleId);
       await this.invitations.markAccepted(invitation.id, now);
       await this.audit.record({
         type: 'member.added',
         actorUserId: user.id,
-        organizationId: organization.id,
+        organizationId: invitation.organizationId,
         targetId: membership.id,
         details: { user_id: user.id, invitation_id: invitation.id, invited_by: invitation.invitedBy },
       });
-      const member = (await this.memberships.findMember(membership.id, organization.id)) as MemberView;
-      await this.events.emit('identity.invitation.accepted', invitation.id, async () =>
-        eventData.invitation((await this.invitations.findInOrganization(invitation.id, organization.id)) as InvitationView),
-      );
-      await this.events.emit('identity.member.added', membership.id, eventData.member(organization.id, member));
+      const member = (await this.memberships.findMember(membership.id, invitation.organizationId)) as MemberView;
+      await this.events.emit('identity.invitation.accepted', invitation.id, async () => {
+        const accepted = await this.invitations.findInOrganization(invitation.id, invitation.organizationId);
+        return eventData.invitation({ ...(accepted as InvitationView), status: 'accepted' });
+      });
+      await this.events.emit('identity.member.added', membership.id, eventData.member(invitation.organizationId, member));
       return member;
     });
   }
 
-  private async accountFor(
-    email: string,
-    name: string | undefined,
-    passwordHash: string | undefined,
-    now: Date,
-    organizationId: string,
-  ): Promise<User> {
-    const existing = await this.users.findByEmail(email);
-    if (existing) return existing;
-    if (name === undefined || passwordHash === undefined) throw new AccountDetailsRequiredError(['name', 'password']);
-    const user = await this.users.createUser({ name, email, passwordHash, emailVerifiedAt: now });
-    await this.users.rememberOrganization(user.id, organizationId);
-    return user;
+  /** The invitation, if it can be accepted: 401 for an unknown, used or revoked one, 400 for an expired one. */
+  private async acceptable(view: InvitationView | null): Promise<InvitationView> {
+    if (!view || view.invitation.acceptedAt !== null) throw new InvalidInvitationTokenError();
+    const status = await this.rules.statusOf(view);
+    if (status === 'revoked') throw new InvitationRevokedError();
+    if (status === 'expired') throw new InvitationExpiredError();
+    return view;
   }
 }

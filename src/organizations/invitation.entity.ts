@@ -6,8 +6,8 @@ import { Role } from './role.entity';
 
 /** An invitation to join an organization; the accept token is kept only as its SHA-256. */
 @Entity({ name: 'invitations' })
-// Partial expression index (one pending invitation per lower(email) and organization): the migration owns it.
-@Index('uq_invitations_pending_email', { synchronize: false })
+// One pending invitation per (normalised) email and organization.
+@Index('uq_invitations_pending_email', ['organizationId', 'email'], { unique: true, where: '"accepted_at" IS NULL' })
 export class Invitation {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_invitations' })
   id!: string;
@@ -16,6 +16,7 @@ export class Invitation {
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;
 
+  /** Normalised (normalizeEmail), like users.email. */
   @Column({ type: 'varchar', length: 320 })
   email!: string;
 

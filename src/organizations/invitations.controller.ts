@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
+import { NoStore } from '../common/http/no-store';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { CurrentPrincipal } from '../common/request/decorators';
-import { Public } from '../common/request/decorators';
+import { BearerOptional, CurrentPrincipal, OptionalPrincipal } from '../common/request/decorators';
 import type { Principal } from '../common/request/principal';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { AcceptInvitationDto, CreateInvitationDto, DEFAULT_INVITATION_HOURS } from './dto/invitation.dto';
@@ -30,17 +30,19 @@ export class InvitationsController {
   ) {}
 
   @Post()
+  @NoStore()
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Invite someone by email',
-    description: `Needs members.invite; inviting as owner needs an owner. The accept token is answered once and never again. ${SCOPE}`,
+    description: `Needs members.invite; inviting as owner needs an owner. The invitation email carries the accept token; the answer carries it too (once, never again) while INVITATION_TOKEN_IN_RESPONSE=true. An invitation lives at most 720 hours and dies with its inviter's right to invite. ${SCOPE}`,
   })
   @ApiOkResponse({ type: CreatedInvitationResponse })
-  @ApiErrors([...BODY_ERRORS, 401, 403, 409], {
-    400: 'Invalid body, or role_id names no role of this organization (invalid_request)',
+  @ApiErrors([...BODY_ERRORS, 401, 403, 409, 429], {
+    400: 'Invalid body (expires_in_hours over 720 included), or role_id names no role of this organization (invalid_request)',
     403: 'No members.invite, owner role by a non-owner, a permission the caller does not hold, ORG_MAX_MEMBERS reached, or read_only (forbidden)',
     409: 'A pending invitation for this email exists (invitation_exists), or the email is a member already (already_member)',
+    429: 'Too many invitation emails to this address from this organization (INVITATION_EMAIL_LIMIT, default 3 a day; rate_limited, with Retry-After)',
   })
   async createInvitation(
     @CurrentPrincipal() principal: Principal,
@@ -58,7 +60,7 @@ export class InvitationsController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'List invitations',
-    description: `Pending, accepted and expired; never a token. Needs members.read. ${SCOPE}`,
+    description: `Pending, accepted, expired and revoked (status); never a token. Needs members.read. ${SCOPE}`,
   })
   @ApiOkResponse({ type: InvitationList })
   @ApiErrors([401, 403], { 403: 'No organization in the token, not a member any more, or no members.read (forbidden)' })
@@ -67,23 +69,29 @@ export class InvitationsController {
   }
 
   @Post('accept')
-  @Public()
+  @BearerOptional()
   @UseGuards(IpRateLimitGuard)
   @RateLimit('accept_invitation')
   @HttpCode(200)
   @ApiOperation({
+    // Optional bearer: anonymous (a new account), or the invited account's own access token.
+    security: [{}, { bearer: [] }],
     summary: 'Accept an invitation',
     description:
-      'No bearer token: the accept token is the credential. Creates the account when the email has none (name and password required; the account starts with a verified email and system role admin), then the membership, in one transaction.',
+      'When the invited email has an account, only that account accepts: send its access token (Authorization: Bearer). When it has none, no bearer token: name and password create the account (system role admin; its email starts unverified while INVITATION_TOKEN_IN_RESPONSE=true, verified when the token came only by email). Then the membership, in one transaction.',
   })
   @ApiOkResponse({ type: AcceptedInvitationResponse })
-  @ApiErrors([...BODY_ERRORS, 401, 409, 429], {
+  @ApiErrors([...BODY_ERRORS, 401, 403, 409, 429], {
     400: 'Invalid body, name or password missing for a new account (invalid_request), or the invitation expired (invitation_expired)',
-    401: 'Unknown, revoked or already used token (unauthorized)',
+    401: 'Unknown, used or revoked token, an invitation whose inviter may no longer invite, or an invalid bearer token (unauthorized); the email has an account and no bearer token was sent (sign_in_required)',
+    403: 'Signed in as another account than the invited email (forbidden), or, with REQUIRE_VERIFIED_EMAIL=true, as an unverified one (email_not_verified)',
     409: 'The account is a member already (already_member)',
   })
-  async acceptInvitation(@Body() body: AcceptInvitationDto): Promise<AcceptedInvitationResponse> {
-    const member = await this.acceptance.acceptInvitation({ token: body.token, name: body.name, password: body.password });
+  async acceptInvitation(
+    @Body() body: AcceptInvitationDto,
+    @OptionalPrincipal() principal: Principal | undefined,
+  ): Promise<AcceptedInvitationResponse> {
+    const member = await this.acceptance.acceptInvitation(body.token, { principal, name: body.name, password: body.password });
     return { accepted: true, member: toMemberResponse(member) };
   }
 

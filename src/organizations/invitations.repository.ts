@@ -48,8 +48,27 @@ export class InvitationsRepository {
     return invitation ? toInvitationView(invitation) : null;
   }
 
-  findByTokenHash(tokenHash: string): Promise<Invitation | null> {
-    return this.repository.findOneBy({ tokenHash });
+  async findByTokenHash(tokenHash: string): Promise<InvitationView | null> {
+    const invitation = await this.query().where('invitation.tokenHash = :tokenHash', { tokenHash }).getOne();
+    return invitation ? toInvitationView(invitation) : null;
+  }
+
+  /** The pending (not accepted) invitation of `email` in the organization, expired or not. */
+  async findPending(organizationId: string, email: string): Promise<InvitationView | null> {
+    const invitation = await this.query()
+      .where('invitation.organizationId = :organizationId AND invitation.email = :email', { organizationId, email })
+      .andWhere('invitation.acceptedAt IS NULL')
+      .getOne();
+    return invitation ? toInvitationView(invitation) : null;
+  }
+
+  /** Pending invitations that have not expired. */
+  async listPending(organizationId: string, now: Date): Promise<InvitationView[]> {
+    const invitations = await this.query()
+      .where('invitation.organizationId = :organizationId', { organizationId })
+      .andWhere('invitation.acceptedAt IS NULL AND invitation.expiresAt > :now', { now })
+      .getMany();
+    return invitations.map(toInvitationView);
   }
 
   lockById(id: string): Promise<Invitation | null> {
@@ -58,24 +77,6 @@ export class InvitationsRepository {
       .setLock('pessimistic_write')
       .where('invitation.id = :id', { id })
       .getOne();
-  }
-
-  /** Expired invitations nobody accepted stop blocking a new one for the same email. */
-  async deleteExpiredPending(organizationId: string, email: string, now: Date): Promise<void> {
-    await this.repository
-      .createQueryBuilder()
-      .delete()
-      .where('organization_id = :organizationId AND lower(email) = lower(:email)', { organizationId, email })
-      .andWhere('accepted_at IS NULL AND expires_at <= :now', { now })
-      .execute();
-  }
-
-  countPending(organizationId: string, now: Date): Promise<number> {
-    return this.repository
-      .createQueryBuilder('invitation')
-      .where('invitation.organizationId = :organizationId', { organizationId })
-      .andWhere('invitation.acceptedAt IS NULL AND invitation.expiresAt > :now', { now })
-      .getCount();
   }
 
   existsPendingWithRole(roleId: string, now: Date): Promise<boolean> {

@@ -7,14 +7,13 @@ import type { Principal } from '../common/request/principal';
 import { OrganizationSettings } from '../config/organizations.settings';
 import { TransactionHost } from '../database/transaction-host';
 import { EventsService } from '../events/events.service';
-import { MailService } from '../mail/mail.service';
-import { invitationEmail } from '../mail/templates';
+import { normalizeEmail } from '../users/email';
 import { eventData } from './event-data';
+import { InvitationMailer } from './invitation-mailer';
+import { InvitationRules, InvitationStatus } from './invitation-rules';
 import { InvitationsRepository, InvitationView } from './invitations.repository';
-import { MembershipsRepository } from './memberships.repository';
 import { OrganizationAccess, TOKEN_SCOPE } from './organization-access';
 import {
-  AlreadyMemberError,
   InvitationExistsError,
   InvitationNotFoundError,
   MemberLimitReachedError,
@@ -33,13 +32,18 @@ export interface InvitationRequest {
   expiresInHours: number;
 }
 
+/** An invitation with where it stands now. */
+export interface ListedInvitation extends InvitationView {
+  status: InvitationStatus;
+}
+
 export interface IssuedInvitation {
-  invitation: InvitationView;
+  invitation: ListedInvitation;
   /**
-   * The only copy of the accept token; the database keeps its SHA-256. This is the seam for
-   * email delivery: a mailer will send it from here instead of the API answering it.
+   * The accept token, answered only while INVITATION_TOKEN_IN_RESPONSE=true (Togul compatibility);
+   * otherwise it travels only in the invitation email. The database keeps its SHA-256.
    */
-  acceptToken: string;
+  acceptToken: string | undefined;
 }
 
 @Injectable()
@@ -49,17 +53,19 @@ export class InvitationsService {
     private readonly tx: TransactionHost,
     private readonly access: OrganizationAccess,
     private readonly invitations: InvitationsRepository,
-    private readonly memberships: MembershipsRepository,
     private readonly roles: RolesRepository,
-    private readonly mail: MailService,
+    private readonly rules: InvitationRules,
+    private readonly mailer: InvitationMailer,
     private readonly events: EventsService,
   ) {}
 
   /**
    * Invites an email into the caller's organization with a role. One pending invitation per
-   * email; members and pending invitations together stay within ORG_MAX_MEMBERS.
+   * email; members and pending invitations together stay within ORG_MAX_MEMBERS; at most
+   * INVITATION_EMAIL_LIMIT emails per recipient (an invite-and-revoke loop would mail anyone).
    */
   createInvitation(principal: Principal, request: InvitationRequest): Promise<IssuedInvitation> {
+    const email = normalizeEmail(request.email);
     return this.tx.run(async () => {
       const access = await this.access.authorize(principal, TOKEN_SCOPE, 'members.invite', 'write');
       const organizationId = access.organization.id;
@@ -67,44 +73,36 @@ export class InvitationsService {
       if (!role) throw new UnknownRoleIdError();
       if (role.id === SYSTEM_ROLE_IDS.owner) this.access.requireOwner(access);
       this.access.requireHeld(access, role.permissions);
-      if (await this.memberships.existsWithEmail(organizationId, request.email)) throw new AlreadyMemberError();
       const now = new Date();
-      await this.invitations.deleteExpiredPending(organizationId, request.email, now);
+      await this.rules.requireInvitable(organizationId, email, now);
       const limit = this.settings.maxMembers;
-      if (limit !== undefined) {
-        const seats =
-          (await this.memberships.countByOrganization(organizationId)) +
-          (await this.invitations.countPending(organizationId, now));
-        if (seats >= limit) throw new MemberLimitReachedError(limit);
-      }
+      if (limit !== undefined && (await this.rules.seatsTaken(organizationId, now)) >= limit)
+        throw new MemberLimitReachedError(limit);
       const acceptToken = randomBytes(ACCEPT_TOKEN_BYTES).toString('base64url');
       const invitation = await this.invitations.insertUnlessPendingExists({
         organizationId,
-        email: request.email,
+        email,
         roleId: role.id,
         invitedBy: principal.userId,
         tokenHash: sha256Hex(acceptToken),
         expiresAt: new Date(now.getTime() + request.expiresInHours * HOUR_MS),
       });
       if (!invitation) throw new InvitationExistsError();
-      await this.mail.enqueue(
-        invitationEmail(
-          request.email,
-          access.organization.name,
-          role.name,
-          this.mail.link('/accept-invitation', acceptToken),
-          invitation.invitation.expiresAt,
-        ),
-      );
-      await this.events.emit('identity.invitation.created', invitation.invitation.id, eventData.invitation(invitation));
-      return { invitation, acceptToken };
+      // Counted once the invitation is certain; a refusal rolls it back.
+      await this.mailer.send(invitation.invitation, access.organization.name, role.name, acceptToken);
+      const issued: ListedInvitation = { ...invitation, status: 'pending' };
+      await this.events.emit('identity.invitation.created', invitation.invitation.id, eventData.invitation(issued));
+      return { invitation: issued, acceptToken: this.settings.invitationTokenInResponse ? acceptToken : undefined };
     });
   }
 
-  listInvitations(principal: Principal): Promise<InvitationView[]> {
+  /** Every invitation with its status; a revoked one is one whose inviter may no longer invite. */
+  listInvitations(principal: Principal): Promise<ListedInvitation[]> {
     return this.tx.run(async () => {
       const { organization } = await this.access.authorize(principal, TOKEN_SCOPE, 'members.read', 'read');
-      return this.invitations.listByOrganization(organization.id);
+      const views = await this.invitations.listByOrganization(organization.id);
+      const statuses = await this.rules.statusesOf(organization.id, views);
+      return views.map((view, index) => ({ ...view, status: statuses[index] }));
     });
   }
 
@@ -115,7 +113,7 @@ export class InvitationsService {
       const found = await this.invitations.findInOrganization(id, organization.id);
       if (!found) throw new InvitationNotFoundError();
       await this.invitations.deleteInvitation(id);
-      await this.events.emit('identity.invitation.revoked', id, eventData.invitation(found));
+      await this.events.emit('identity.invitation.revoked', id, eventData.invitation({ ...found, status: 'revoked' }));
     });
   }
 }

@@ -88,9 +88,10 @@ export class MembershipsRepository {
     return ORGANIZATIONS_OF_USER.read(row);
   }
 
+  /** `email` normalised (normalizeEmail), as users store it. */
   existsWithEmail(organizationId: string, email: string): Promise<boolean> {
     return this.members()
-      .where('membership.organizationId = :organizationId AND lower(user.email) = lower(:email)', { organizationId, email })
+      .where('membership.organizationId = :organizationId AND user.email = :email', { organizationId, email })
       .getExists();
   }
 

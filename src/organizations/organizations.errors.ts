@@ -145,6 +145,33 @@ export class InvalidInvitationTokenError extends AppError {
   }
 }
 
+/** The inviter was removed or lost the right to invite (members.invite, or the role offered). */
+export class InvitationRevokedError extends AppError {
+  constructor() {
+    super('unauthorized', 'The invitation was revoked: its inviter may no longer invite');
+  }
+}
+
+/** The invited email has an account: only that account, signed in, may accept. */
+export class SignInRequiredError extends AppError {
+  constructor() {
+    super('sign_in_required', 'The invited email has an account: sign in as it and accept with its access token');
+  }
+}
+
+export class NotTheInviteeError extends AppError {
+  constructor() {
+    super('forbidden', 'The invitation is for another email address than the signed-in account');
+  }
+}
+
+/** REQUIRE_VERIFIED_EMAIL=true: an unverified account joins nothing. */
+export class InviteeNotVerifiedError extends AppError {
+  constructor() {
+    super('email_not_verified', 'Verify your email address before accepting an invitation');
+  }
+}
+
 export class AccountDetailsRequiredError extends AppError {
   constructor(missing: ('name' | 'password')[]) {
     super('invalid_request', 'No account exists for this email: name and password are required to create one', {

@@ -6,9 +6,12 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AuditEventsController } from './audit-events.controller';
 import { InvitationAcceptanceService } from './invitation-acceptance.service';
+import { InvitationMailer } from './invitation-mailer';
+import { InvitationRules } from './invitation-rules';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
+import { InviteeAccounts } from './invitee-accounts';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { MembershipsRepository } from './memberships.repository';
@@ -32,8 +35,11 @@ import { RolesService } from './roles.service';
     OrganizationsService,
     MembersService,
     RolesService,
+    InvitationRules,
+    InviteeAccounts,
     InvitationsService,
     InvitationAcceptanceService,
+    InvitationMailer,
   ],
   exports: [OrganizationsService],
 })

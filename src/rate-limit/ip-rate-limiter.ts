@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { RateLimitedAction, RateLimitSettings } from '../config/rate-limit.settings';
 import { MetricsService } from '../metrics/metrics.service';
+import { addressGroup } from './client-address';
 import { RateLimitedError } from './rate-limit.errors';
 import { RateLimitStore } from './rate-limit-store';
 
@@ -22,10 +23,10 @@ export class IpRateLimiter {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Counts a request of `action` from `ip`; throws 429 past the limit. */
+  /** Counts a request of `action` from `ip` (an IPv6 client per /64); throws 429 past the limit. */
   async consume(action: RateLimitedAction, ip: string): Promise<IpAllowance> {
     const { limit, windowSeconds } = this.settings.ipLimits[action];
-    const counter = await this.store.increment(`ip:${action}:${ip}`, windowSeconds * 1000);
+    const counter = await this.store.increment(`ip:${action}:${addressGroup(ip)}`, windowSeconds * 1000);
     const allowance = { limit, remaining: Math.max(0, limit - counter.count), resetSeconds: wholeSeconds(counter.ttlMs) };
     if (counter.count > limit) {
       this.metrics.rateLimitBlocks.inc({ scope: 'ip', action });

@@ -6,6 +6,7 @@ import { IpRateLimitGuard } from './ip-rate-limit.guard';
 import { IpRateLimiter } from './ip-rate-limiter';
 import { LoginThrottle } from './login-throttle';
 import { MemoryCounterStore } from './memory-counter-store';
+import { Quotas } from './quotas';
 import { RateLimitStore } from './rate-limit-store';
 import { RedisCounterStore } from './redis-counter-store';
 
@@ -21,7 +22,8 @@ import { RedisCounterStore } from './redis-counter-store';
     IpRateLimiter,
     IpRateLimitGuard,
     LoginThrottle,
+    Quotas,
   ],
-  exports: [RateLimitStore, IpRateLimiter, IpRateLimitGuard, LoginThrottle],
+  exports: [RateLimitStore, IpRateLimiter, IpRateLimitGuard, LoginThrottle, Quotas],
 })
 export class RateLimitModule {}

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@
 
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
 import { DELETED, DeletedResponse } from '../common/http/deleted.response';
+import { NoStore } from '../common/http/no-store';
 import { Client, CurrentPrincipal, Public } from '../common/request/decorators';
 import type { ClientInfo, Principal } from '../common/request/principal';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
@@ -21,6 +22,7 @@ export class SessionsController {
 
   @Post('refresh-token')
   @Public()
+  @NoStore()
   @HttpCode(200)
   @UseGuards(IpRateLimitGuard)
   @RateLimit('refresh')
@@ -51,6 +53,7 @@ export class SessionsController {
   }
 
   @Post('me/switch-organization')
+  @NoStore()
   @HttpCode(200)
   @ApiTags('me')
   @ApiBearerAuth()

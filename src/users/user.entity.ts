@@ -4,8 +4,8 @@ import type { SystemRole } from '../common/request/principal';
 
 @Entity({ name: 'users' })
 @Check('ck_users_role', `"role" IN ('admin', 'read_only')`)
-// Expression index: TypeORM cannot model lower(email), the migration owns it.
-@Index('uq_users_email_lower', { synchronize: false })
+// Emails are stored in their normalised form (email.ts): a plain unique index backs uniqueness.
+@Index('uq_users_email', ['email'], { unique: true })
 export class User {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_users' })
   id!: string;

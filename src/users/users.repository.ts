@@ -26,8 +26,9 @@ export class UsersRepository {
     return this.repository.findOneBy({ id });
   }
 
+  /** `email` in its normalised form (normalizeEmail), the form every row stores. */
   findByEmail(email: string): Promise<User | null> {
-    return this.repository.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email }).getOne();
+    return this.repository.findOneBy({ email });
   }
 
   /** False when it already was. */
@@ -44,7 +45,7 @@ export class UsersRepository {
   async findByEmailWithPasswordHash<T>(email: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
     const [row] = await this.tx.prepared<UserRow & Record<string, unknown>>(
       `find_user_by_email_with_${also.column}`,
-      `SELECT ${USER_COLUMNS}, u.password_hash, ${also.select('u.id')} FROM users u WHERE lower(u.email) = lower($1)`,
+      `SELECT ${USER_COLUMNS}, u.password_hash, ${also.select('u.id')} FROM users u WHERE u.email = $1`,
       [email],
     );
     return row ? { user: userFromRow(row), also: also.read(row) } : null;
@@ -61,7 +62,7 @@ export class UsersRepository {
   }
 
   /**
-   * Inserts the user unless the email is taken (case-insensitively, by uq_users_email_lower).
+   * Inserts the user unless the email is taken (by uq_users_email on the normalised form).
    * ON CONFLICT keeps the surrounding transaction usable and makes concurrent registrations of
    * one email wait for each other instead of failing with a driver error.
    */

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ReadModel } from '../database/read-model';
 import { EventsService } from '../events/events.service';
 import { toUserResponse } from './dto/user.response';
+import { normalizeEmail } from './email';
 import { User } from './user.entity';
 import { EmailTakenError, UserNotFoundError } from './users.errors';
 import { NewUser, UsersRepository } from './users.repository';
@@ -19,9 +20,15 @@ export class UsersService {
   ) {}
 
   async createUser(user: NewUser): Promise<User> {
-    const created = await this.users.insertUnlessEmailTaken(user);
+    const created = await this.createUnlessEmailTaken(user);
     if (!created) throw new EmailTakenError();
-    await this.events.emit('identity.user.registered', created.id, { user: toUserResponse(created) });
+    return created;
+  }
+
+  /** The new user (announced as identity.user.registered), or null when the (normalised) email has an account already. */
+  async createUnlessEmailTaken(user: NewUser): Promise<User | null> {
+    const created = await this.users.insertUnlessEmailTaken({ ...user, email: normalizeEmail(user.email) });
+    if (created) await this.events.emit('identity.user.registered', created.id, { user: toUserResponse(created) });
     return created;
   }
 
@@ -30,12 +37,12 @@ export class UsersService {
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findByEmail(email);
+    return this.users.findByEmail(normalizeEmail(email));
   }
 
   /** The account by email with its password hash and another module's read model (see UsersRepository). */
   findByEmailWithPasswordHash<T>(email: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
-    return this.users.findByEmailWithPasswordHash(email, also);
+    return this.users.findByEmailWithPasswordHash(normalizeEmail(email), also);
   }
 
   findPasswordHash(id: string): Promise<string | undefined> {

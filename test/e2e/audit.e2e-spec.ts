@@ -172,7 +172,7 @@ describe('GET /api/v1/audit-events', () => {
     ]);
   });
 
-  it('records failed and blocked logins, and refuses to change or delete the trail', async () => {
+  it('records failed and delayed logins, and refuses to change or delete the trail', async () => {
     const user = await registerUser(t.api);
     await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(401);
     const [failed] = await t.dataSource.query<{ type: string; details: { email: string; reason: string } }[]>(
@@ -184,12 +184,12 @@ describe('GET /api/v1/audit-events', () => {
       await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(401);
     await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(429);
     await t.api().post('/api/v1/login').send({ username: user.email, password: 'wrong-password' }).expect(429);
-    const blocked = await t.dataSource.query<{ details: Record<string, unknown> }[]>(
-      `SELECT details FROM audit_events WHERE type = 'login.blocked' AND details->>'email' = $1`,
+    const delayed = await t.dataSource.query<{ details: Record<string, unknown> }[]>(
+      `SELECT details FROM audit_events WHERE type = 'login.delayed' AND details->>'email' = $1`,
       [user.email.toLowerCase()],
     );
-    // One row for the lockout, none for the attempts it refused.
-    expect(blocked).toEqual([{ details: { email: user.email.toLowerCase(), failures: 6, lock_seconds: 1 } }]);
+    // One row for the delay, none for the attempts it refused.
+    expect(delayed).toEqual([{ details: { email: user.email.toLowerCase(), failures: 6, lock_seconds: 1 } }]);
     await expect(t.dataSource.query(`UPDATE audit_events SET type = 'x'`)).rejects.toThrow(/append-only/);
     await expect(t.dataSource.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
   });

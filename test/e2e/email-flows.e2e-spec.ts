@@ -201,7 +201,11 @@ describe('email verification and password recovery over SMTP', () => {
        SELECT 'claim-' || g || '@example.com', 'claim test', 'x', 'x', now() + interval '1 hour' FROM generate_series(1, 20) g`,
     );
     await t.dataSource.query(`UPDATE outbox_emails SET next_attempt_at = now() WHERE subject = 'claim test'`);
-    const claims = await Promise.all([outbox.claimDue(20, 60), outbox.claimDue(20, 60), outbox.claimDue(20, 60)]);
+    const claims = await Promise.all([
+      outbox.claimDue('account', 20, 60),
+      outbox.claimDue('account', 20, 60),
+      outbox.claimDue('account', 20, 60),
+    ]);
     const ids = claims.flat().map((email) => email.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(claims.flat().filter((email) => email.subject === 'claim test')).toHaveLength(20);

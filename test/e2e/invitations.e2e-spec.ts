@@ -13,6 +13,11 @@ describe('invitations', () => {
 
   const as = (token: string) => authenticated(t.api, token);
   const accept = (body: object) => t.api().post('/api/v1/invitations/accept').send(body);
+  /** An existing account accepts signed in as itself; answers the response once it has `status`. */
+  const acceptAs = async (user: { email: string; password: string }, body: object, status: number) =>
+    as((await loginAs(t.api, user)).token)
+      .post('/api/v1/invitations/accept', body)
+      .expect(status);
 
   it('answers the invitation and a random accept token stored only as its SHA-256', async () => {
     const team = await createTeam(t.api);
@@ -29,6 +34,7 @@ describe('invitations', () => {
         expires_at: expect.stringMatching(ISO_UTC),
         accepted_at: null,
         created_at: expect.stringMatching(ISO_UTC),
+        status: 'pending',
       },
       accept_token: expect.stringMatching(/^[A-Za-z0-9_-]{43,}$/),
     });
@@ -93,7 +99,7 @@ describe('invitations', () => {
     }
   });
 
-  it('accepts with a new account: 400 without name or password, then the account, the membership and a login', async () => {
+  it('accepts with a new account: 400 without name or password, then the unverified account, the membership and a login', async () => {
     const team = await createTeam(t.api);
     const credentials = newCredentials();
     const { acceptToken, invitationId } = await invite(t.api, team.owner.token, credentials.email, SYSTEM_ROLE_IDS.analyst);
@@ -115,7 +121,8 @@ describe('invitations', () => {
       member: { user: { email: credentials.email, name: credentials.name }, role: { key: 'analyst' } },
     });
     const session = await loginAs(t.api, credentials);
-    expect(session.user).toMatchObject({ role: 'admin', email_verified_at: expect.stringMatching(ISO_UTC) });
+    // The inviter saw the accept token (INVITATION_TOKEN_IN_RESPONSE=true): it proves no mailbox.
+    expect(session.user).toMatchObject({ role: 'admin', email_verified_at: null });
     expect(session.current_organization).toEqual({
       id: team.organizationId,
       slug: expect.any(String),
@@ -132,8 +139,8 @@ describe('invitations', () => {
     const team = await createTeam(t.api);
     const existing = await registerUser(t.api);
     const { acceptToken } = await invite(t.api, team.owner.token, existing.email, SYSTEM_ROLE_IDS.viewer);
-    await accept({ token: acceptToken }).expect(200);
-    const used = await accept({ token: acceptToken }).expect(401);
+    await acceptAs(existing, { token: acceptToken }, 200);
+    const used = await acceptAs(existing, { token: acceptToken }, 401);
     expect(used.body).toEqual({ code: 'unauthorized', message: expect.any(String), details: null });
 
     const revoked = await invite(t.api, team.owner.token, `${randomUUID()}@example.com`, SYSTEM_ROLE_IDS.viewer);
@@ -151,11 +158,11 @@ describe('invitations', () => {
     for (const body of [{}, { token: '' }, { token: 42 }]) await accept(body).expect(400);
   });
 
-  it('lists pending, accepted and expired invitations, and an expired one makes room for a new invitation', async () => {
+  it('lists pending, accepted and expired invitations with their status, and an expired one makes room for a new invitation', async () => {
     const team = await createTeam(t.api);
     const existing = await registerUser(t.api);
     const accepted = await invite(t.api, team.owner.token, existing.email, SYSTEM_ROLE_IDS.viewer);
-    await accept({ token: accepted.acceptToken }).expect(200);
+    await acceptAs(existing, { token: accepted.acceptToken }, 200);
     const expiredEmail = `${randomUUID()}@example.com`;
     const expired = await invite(t.api, team.owner.token, expiredEmail, SYSTEM_ROLE_IDS.viewer);
     await t.dataSource.query(`UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
@@ -164,9 +171,12 @@ describe('invitations', () => {
     const pending = await invite(t.api, team.owner.token, `${randomUUID()}@example.com`, SYSTEM_ROLE_IDS.viewer);
 
     const listed = await as(team.owner.token).get('/api/v1/invitations').expect(200);
-    expect(listed.body.invitations.map((i: { id: string }) => i.id).sort()).toEqual(
-      [accepted.invitationId, expired.invitationId, pending.invitationId].sort(),
-    );
+    const statuses = Object.fromEntries(listed.body.invitations.map((i: { id: string; status: string }) => [i.id, i.status]));
+    expect(statuses).toEqual({
+      [accepted.invitationId]: 'accepted',
+      [expired.invitationId]: 'expired',
+      [pending.invitationId]: 'pending',
+    });
     const renewed = await invite(t.api, team.owner.token, expiredEmail, SYSTEM_ROLE_IDS.viewer);
     await accept({ token: expired.acceptToken, name: 'N', password: 'long-enough-password' }).expect(401);
     await accept({ token: renewed.acceptToken, name: 'N', password: 'long-enough-password' }).expect(200);
@@ -181,7 +191,7 @@ describe('invitations', () => {
       existing.id,
       SYSTEM_ROLE_IDS.viewer,
     ]);
-    const response = await accept({ token: acceptToken }).expect(409);
+    const response = await acceptAs(existing, { token: acceptToken }, 409);
     expect(response.body).toEqual({ code: 'already_member', message: expect.any(String), details: null });
   });
 

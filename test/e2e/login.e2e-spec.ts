@@ -115,14 +115,14 @@ describe('POST /api/v1/login', () => {
     expect(responses.map((r) => (r.body as { user: { id: string } }).user.id)).toEqual(users.map((u) => u.id));
   });
 
-  it('matches the email case-insensitively and ignores surrounding spaces', async () => {
+  it('matches the email in any letter case, ignores surrounding spaces, and answers it in its normalised form', async () => {
     const user = await registerUser(t.api, { email: `Mixed.Case-${Date.now()}@Example.COM` });
     const response = await t
       .api()
       .post('/api/v1/login')
-      .send({ username: `  ${user.email.toLowerCase()} `, password: user.password })
+      .send({ username: `  ${user.email.toUpperCase()} `, password: user.password })
       .expect(200);
-    expect(response.body.user.email).toBe(user.email);
+    expect(response.body.user.email).toBe(user.email.toLowerCase());
   });
 
   it('answers 401 invalid_credentials for a wrong password', async () => {

@@ -104,8 +104,8 @@ describe('operations: probes, request ids, errors, OpenAPI', () => {
     it('documents every error status of register and login with the error schema', () => {
       const errorRef = { $ref: '#/components/schemas/ErrorResponseDto' };
       const statuses = (operation: Record<string, any>) => Object.keys(operation.responses).filter((s) => s !== '200');
-      expect(statuses(doc.paths['/api/v1/register'].post).sort()).toEqual(['400', '409', '413', '415', '429']);
-      expect(statuses(doc.paths['/api/v1/login'].post).sort()).toEqual(['400', '401', '404', '413', '415', '429']);
+      expect(statuses(doc.paths['/api/v1/register'].post).sort()).toEqual(['400', '409', '413', '415', '429', '503']);
+      expect(statuses(doc.paths['/api/v1/login'].post).sort()).toEqual(['400', '401', '404', '413', '415', '429', '503']);
       for (const path of ['/api/v1/register', '/api/v1/login']) {
         for (const status of statuses(doc.paths[path].post)) {
           expect(doc.paths[path].post.responses[status].content['application/json'].schema).toEqual(errorRef);

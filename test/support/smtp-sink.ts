@@ -17,6 +17,9 @@ export class SmtpSink {
   readonly received: ReceivedEmail[] = [];
   private server: SMTPServer | undefined;
 
+  /** `delayMs`: how long the server takes to accept each message (a slow mail relay). */
+  constructor(private readonly options: { delayMs?: number } = {}) {}
+
   async start(port = 0): Promise<number> {
     this.server = new SMTPServer({
       authOptional: true,
@@ -24,7 +27,8 @@ export class SmtpSink {
       logger: false,
       onData: (stream, _session, callback) => {
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
+            if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
             const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
             this.received.push({
               to: to?.value[0]?.address ?? '',

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 
-import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
+import { MaxUtf8Bytes } from '../../common/http/validators';
+import { AccountEmail } from '../../users/email';
 import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 
 export class EmailTokenDto {
@@ -14,10 +15,7 @@ export class EmailTokenDto {
 
 export class ForgotPasswordDto {
   @ApiProperty({ format: 'email', description: 'Email address of the account.' })
-  @Trim()
-  @IsString()
-  @MaxLength(320)
-  @IsEmail({}, { message: 'username must be an email address' })
+  @AccountEmail('username')
   username!: string;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { IsString, Length, MinLength } from 'class-validator';
 
 import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
 import { UserResponse } from '../../users/dto/user.response';
+import { AccountEmail } from '../../users/email';
 import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 
 export class RegisterDto {
@@ -13,10 +14,7 @@ export class RegisterDto {
   name!: string;
 
   @ApiProperty({ format: 'email', example: 'onur@example.com', maxLength: 320, description: 'Email address of the account.' })
-  @Trim()
-  @IsString()
-  @MaxLength(320)
-  @IsEmail({}, { message: 'username must be an email address' })
+  @AccountEmail('username')
   username!: string;
 
   @ApiProperty({ example: 'mypassword123', minLength: 8, description: 'At least 8 characters and at most 72 bytes in UTF-8.' })

@@ -1,14 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
-import { Trim } from '../../common/http/validators';
+import { AccountEmail } from '../../users/email';
 
 export class LoginDto {
   @ApiProperty({ format: 'email', example: 'onur@example.com', description: 'Email address of the account.' })
-  @Trim()
-  @IsString()
-  @MaxLength(320)
-  @IsEmail({}, { message: 'username must be an email address' })
+  @AccountEmail('username')
   username!: string;
 
   // The upper bound only caps work; anything over 72 bytes can never match (see PasswordHasher).

@@ -30,7 +30,7 @@ export function installJsonOnlyParsers(fastify: FastifyInstance): void {
     void parse(request, body, (error, value) => {
       if (error || typeof value !== 'object' || value === null)
         done(AppError.invalidRequest([], 'Request body is not valid JSON'));
-      else done(null, value);
+      else done(inspectJson(value as object), value);
     });
   };
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, json);
@@ -62,7 +62,54 @@ function parseForm(body: string): [Error | null, Record<string, string>?] {
     if (Object.hasOwn(fields, name)) return [AppError.invalidRequest([{ field: name, message: `${name} is given twice` }])];
     fields[name] = value;
   }
-  return [null, fields];
+  return [inspectJson(fields), fields];
+}
+
+// Deeper than any body of this API (a WebAuthn credential is four levels); bounds the walks of
+// the validators too.
+const MAX_DEPTH = 32;
+// Names that reach an object's prototype machinery: class-transformer reads `value.constructor` of
+// nested objects, and a client-sent one made it throw (a 500). No field of this API has these
+// names, and unknown fields are ignored anyway, so they are dropped.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A NUL character (PostgreSQL cannot store one, and bcrypt would end a password there), or a lone
+ * surrogate (`"\ud800"` is valid JSON but no text: it has no UTF-8 form, and validators choke on it).
+ */
+function stringProblem(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(value)) return 'must not contain lone surrogates (\\ud800-\\udfff)';
+  return undefined;
+}
+
+/**
+ * Walks a parsed body once, iteratively: drops prototype-named keys at any depth, refuses a key
+ * or string with a NUL character or a lone surrogate, and bodies nested deeper than MAX_DEPTH.
+ * Null when the body may go on.
+ */
+export function inspectJson(body: object): AppError | null {
+  const pending: [unknown, number][] = [[body, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, depth] = next;
+    if (typeof value === 'string') {
+      const problem = stringProblem(value);
+      if (problem) return AppError.invalidRequest([], `Request body ${problem}`);
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) return AppError.invalidRequest([], `Request body is nested deeper than ${MAX_DEPTH} levels`);
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const problem = stringProblem(key);
+      if (problem) return AppError.invalidRequest([], `Request body ${problem}`);
+      if (PROTOTYPE_KEYS.has(key)) delete record[key];
+      else pending.push([record[key], depth + 1]);
+    }
+  }
+  return null;
 }
 
 function hasBody(request: FastifyRequest): boolean {

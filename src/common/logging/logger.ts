@@ -2,6 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 
 import { LogLevel } from '../../config/server.settings';
+import { redactTokens } from './redact-tokens';
 import { requestContext } from './request-context';
 
 /**
@@ -40,6 +41,8 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
         return context ? { request_id: context.requestId } : {};
       },
       formatters: { level: (label) => ({ level: label }) },
+      // Last pass over every line, whatever wrote it (the request line's URL included).
+      hooks: { streamWrite: redactTokens },
     },
     destination,
   );

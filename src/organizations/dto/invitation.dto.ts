@@ -1,19 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, MinLength } from 'class-validator';
 
 import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
+import { AccountEmail } from '../../users/email';
 import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 
 export const DEFAULT_INVITATION_HOURS = 72;
-// One year: far enough for any real invitation, near enough to keep dates sane.
-const MAX_INVITATION_HOURS = 8760;
+// 30 days: an invitation that waits longer is better sent again, by someone who still may.
+export const MAX_INVITATION_HOURS = 720;
 
 export class CreateInvitationDto {
   @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 320 })
-  @Trim()
-  @IsString()
-  @MaxLength(320)
-  @IsEmail({}, { message: 'email must be an email address' })
+  @AccountEmail('email')
   email!: string;
 
   @ApiProperty({
@@ -48,7 +46,7 @@ export class AcceptInvitationDto {
     example: 'Ada Lovelace',
     minLength: 1,
     maxLength: 200,
-    description: 'Required when the email has no account.',
+    description: 'Required when the email has no account (ignored otherwise).',
   })
   @IsOptional()
   @Trim()

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { InvitationView } from '../invitations.repository';
+import { INVITATION_STATUSES, InvitationStatus } from '../invitation-rules';
+import { ListedInvitation } from '../invitations.service';
 import { MemberResponse } from './member.response';
 import { RoleResponse, toRoleResponse } from './role.response';
 
@@ -30,18 +31,25 @@ export class InvitationResponse {
 
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
+
+  @ApiProperty({
+    enum: INVITATION_STATUSES,
+    description:
+      'pending: can be accepted; accepted; expired; revoked: its inviter was removed or may no longer invite (members.invite, or the role offered), so accepting answers 401.',
+  })
+  status!: InvitationStatus;
 }
 
 export class CreatedInvitationResponse {
   @ApiProperty({ type: InvitationResponse })
   invitation!: InvitationResponse;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: 'kq3J0m0u2dYc0v8rS3f5bXh9pQ1wZ7eL4tN6yA2cB5E',
     description:
-      'Random 256-bit token (base64url) to pass to POST /api/v1/invitations/accept. Shown only here; stored only as a SHA-256 hash.',
+      'Random 256-bit token (base64url) to pass to POST /api/v1/invitations/accept. Shown only here, and only while INVITATION_TOKEN_IN_RESPONSE=true (the default); otherwise it travels only in the invitation email. Stored only as a SHA-256 hash.',
   })
-  accept_token!: string;
+  accept_token?: string;
 }
 
 export class InvitationList {
@@ -57,7 +65,7 @@ export class AcceptedInvitationResponse {
   member!: MemberResponse;
 }
 
-export function toInvitationResponse({ invitation, role }: InvitationView): InvitationResponse {
+export function toInvitationResponse({ invitation, role, status }: ListedInvitation): InvitationResponse {
   return {
     id: invitation.id,
     email: invitation.email,
@@ -66,5 +74,6 @@ export function toInvitationResponse({ invitation, role }: InvitationView): Invi
     expires_at: invitation.expiresAt.toISOString(),
     accepted_at: invitation.acceptedAt ? invitation.acceptedAt.toISOString() : null,
     created_at: invitation.createdAt.toISOString(),
+    status,
   };
 }

@@ -202,13 +202,13 @@ export interface paths {
         };
         /**
          * List invitations
-         * @description Pending, accepted and expired; never a token. Needs members.read. Scope: the organization of the access token.
+         * @description Pending, accepted, expired and revoked (status); never a token. Needs members.read. Scope: the organization of the access token.
          */
         get: operations["listInvitations"];
         put?: never;
         /**
          * Invite someone by email
-         * @description Needs members.invite; inviting as owner needs an owner. The accept token is answered once and never again. Scope: the organization of the access token.
+         * @description Needs members.invite; inviting as owner needs an owner. The invitation email carries the accept token; the answer carries it too (once, never again) while INVITATION_TOKEN_IN_RESPONSE=true. An invitation lives at most 720 hours and dies with its inviter's right to invite. Scope: the organization of the access token.
          */
         post: operations["createInvitation"];
         delete?: never;
@@ -228,7 +228,7 @@ export interface paths {
         put?: never;
         /**
          * Accept an invitation
-         * @description No bearer token: the accept token is the credential. Creates the account when the email has none (name and password required; the account starts with a verified email and system role admin), then the membership, in one transaction.
+         * @description When the invited email has an account, only that account accepts: send its access token (Authorization: Bearer). When it has none, no bearer token: name and password create the account (system role admin; its email starts unverified while INVITATION_TOKEN_IN_RESPONSE=true, verified when the token came only by email). Then the membership, in one transaction.
          */
         post: operations["acceptInvitation"];
         delete?: never;
@@ -553,7 +553,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a new password with the token from the reset email; every session is revoked */
+        /**
+         * Set a new password with the token from the reset email; every session is revoked
+         * @description Also clears the account's login throttle: its delay, and the blocks of every client address.
+         */
         post: operations["resetPassword"];
         delete?: never;
         options?: never;
@@ -570,7 +573,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the caller's password; every other session is revoked */
+        /**
+         * Change the caller's password; every other session is revoked
+         * @description Wrong current passwords count toward the login throttle of the account and client address, as wrong passwords at login do; a change clears the throttle of the account.
+         */
         post: operations["changePassword"];
         delete?: never;
         options?: never;
@@ -648,7 +654,7 @@ export interface components {
              * @example invalid_request
              * @enum {string}
              */
-            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "unavailable";
+            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "sign_in_required" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "headers_too_large" | "internal_error" | "unavailable";
             /** @example Request body is invalid */
             message: string;
             /**
@@ -834,14 +840,19 @@ export interface components {
             accepted_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description pending: can be accepted; accepted; expired; revoked: its inviter was removed or may no longer invite (members.invite, or the role offered), so accepting answers 401.
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "expired" | "revoked";
         };
         CreatedInvitationResponse: {
             invitation: components["schemas"]["InvitationResponse"];
             /**
-             * @description Random 256-bit token (base64url) to pass to POST /api/v1/invitations/accept. Shown only here; stored only as a SHA-256 hash.
+             * @description Random 256-bit token (base64url) to pass to POST /api/v1/invitations/accept. Shown only here, and only while INVITATION_TOKEN_IN_RESPONSE=true (the default); otherwise it travels only in the invitation email. Stored only as a SHA-256 hash.
              * @example kq3J0m0u2dYc0v8rS3f5bXh9pQ1wZ7eL4tN6yA2cB5E
              */
-            accept_token: string;
+            accept_token?: string;
         };
         InvitationList: {
             invitations: components["schemas"]["InvitationResponse"][];
@@ -850,7 +861,7 @@ export interface components {
             /** @description The accept_token of the invitation. */
             token: string;
             /**
-             * @description Required when the email has no account.
+             * @description Required when the email has no account (ignored otherwise).
              * @example Ada Lovelace
              */
             name?: string;
@@ -2017,7 +2028,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedInvitationResponse"];
                 };
             };
-            /** @description Invalid body, or role_id names no role of this organization (invalid_request) */
+            /** @description Invalid body (expires_in_hours over 720 included), or role_id names no role of this organization (invalid_request) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2071,6 +2082,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Too many invitation emails to this address from this organization (INVITATION_EMAIL_LIMIT, default 3 a day; rate_limited, with Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     acceptInvitation: {
@@ -2103,8 +2131,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Unknown, revoked or already used token (unauthorized) */
+            /** @description Unknown, used or revoked token, an invitation whose inviter may no longer invite, or an invalid bearer token (unauthorized); the email has an account and no bearer token was sent (sign_in_required) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Signed in as another account than the invited email (forbidden), or, with REQUIRE_VERIFIED_EMAIL=true, as an unverified one (email_not_verified) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2580,7 +2617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Too many attempts from this IP, or the account is locked out after failed logins (rate_limited, with Retry-After) */
+            /** @description Too many attempts from this IP; this client address blocked for this account after LOGIN_MAX_FAILURES failures; or the account is delayed after failed logins and this client must wait its turn: retry after Retry-After and it is checked (rate_limited) */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -2591,6 +2628,17 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets (per-IP limits only) */
                     "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2769,7 +2817,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description An account with this email already exists (email_taken) */
+            /** @description An account with this email already exists (email_taken); never with LOGIN_HIDE_UNKNOWN_ACCOUNTS=true, where a taken email is answered like a new one and its owner is emailed instead */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2807,6 +2855,17 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets (per-IP limits only) */
                     "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2920,6 +2979,23 @@ export interface operations {
             /** @description The email address is already verified (already_verified) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description More than RESEND_VERIFICATION_LIMIT (1 a minute, 10 a day by default) for this account (rate_limited, with Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3069,6 +3145,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     changePassword: {
@@ -3122,6 +3209,34 @@ export interface operations {
             /** @description Request body is not application/json (unsupported_media_type) */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many wrong current passwords: the login throttle of the account and client address (rate_limited, with Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
