@@ -1,42 +1,38 @@
 /**
- * npm run bench:login — login throughput and latency against the machine's pure bcrypt limit.
+ * npm run bench:login — login throughput against the machine's bcrypt limit, measured in the same run.
  *
- * The limit is cores × 1000 / (ms of one bcrypt comparison at BCRYPT_COST): a login can be no
- * faster than its hash. Goals: ≥ 90 % of the limit, p50 at one connection within 10 ms of one
- * hash, /healthz p99 under 20 ms while logins run. Settings: BENCH_BCRYPT_COST (12),
- * BENCH_SECONDS per level (8), BENCH_DATABASE_URL (local PostgreSQL, or "embedded").
+ * The limit is cores × 1000 / (ms of one bcrypt comparison at the cost): a login can be no faster
+ * than its hash. For each cost (BENCH_COSTS, default 10,12) a fresh service on a fresh database
+ * with BENCH_ACCOUNTS accounts (default 2,000, inserted by SQL with a hash at that cost, so no
+ * login upgrades one); each connection signs in as accounts of its own in turn, at
+ * BENCH_LEVELS connections (default 1,4,16) for BENCH_SECONDS each (default 10). Goals: ≥ 95 % of
+ * the limit at 4 and 16 connections, p50 at one connection within 5 ms of one hash.
  *
  * A shared VM's CPU speed drifts by several percent within a minute, as much as the overhead
- * measured here. So the hash is timed next to what it is compared with: at one connection each
- * login alternates with one comparison in this process (the service idle meanwhile), and each
- * level's limit comes from comparisons timed just before and just after it.
+ * measured here. So the hash is timed next to what it is compared with: each level's limit comes
+ * from comparisons timed just before and just after it, and at one connection each login
+ * alternates with one comparison in this process (the service idle meanwhile).
+ *
+ * Where the CPU goes: the service's CPU time (all its threads) and PostgreSQL's (every backend of
+ * the machine's cluster; BENCH_DATABASE_URL elsewhere leaves it out) per login, from /proc, less
+ * one hash: what a login costs beyond its bcrypt comparison. BENCH_PROFILE_DIR=dir writes a CPU
+ * profile of each service process there.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 import * as bcrypt from 'bcrypt';
+import { Client } from 'pg';
 
-import { call, closeConnections, fmt, percentile, runLoad, sleep, startBuiltService } from './bench-support';
+import { benchServer, closeConnections, createBenchDatabase, fmt, LeanClient, percentile, runLoad, startBuiltService } from './bench-support';
 
-const COST = Number(process.env.BENCH_BCRYPT_COST ?? 12);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const LEVELS = [1, 2, 4, 8, 16];
-const USERS = 16;
-
-let referenceHash = '';
-
-/** The time of one bcrypt comparison at COST in this process, in ms. */
-async function timeOneHash(): Promise<number> {
-  referenceHash ||= await bcrypt.hash('benchmark-password', COST);
-  const t0 = performance.now();
-  await bcrypt.compare('benchmark-password', referenceHash);
-  return performance.now() - t0;
-}
-
-async function hashSamples(count: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) samples.push(await timeOneHash());
-  return samples;
-}
+const COSTS = (process.env.BENCH_COSTS ?? '10,12').split(',').map(Number);
+const LEVELS = (process.env.BENCH_LEVELS ?? '1,4,16').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2000);
+const PASSWORD = 'benchmark-password';
+const OWNER_ROLE = '00000000-0000-4000-8000-000000000001';
+const CLOCK_TICKS = 100;
 
 const median = (values: number[]) =>
   percentile(
@@ -44,57 +40,114 @@ const median = (values: number[]) =>
     50,
   );
 
-async function main(): Promise<void> {
-  const cores = availableParallelism();
-  const startHashMs = median(await hashSamples(8));
-  console.log(
-    `bcrypt cost ${COST}: one comparison takes ${startHashMs.toFixed(1)} ms now; ${cores} cores → limit ${((cores * 1000) / startHashMs).toFixed(2)} logins/s (re-timed around each level)`,
-  );
+/** The time of one bcrypt comparison of `hash` in this process, in ms. */
+async function timeOneHash(hash: string): Promise<number> {
+  const t0 = performance.now();
+  await bcrypt.compare(PASSWORD, hash);
+  return performance.now() - t0;
+}
 
-  const service = await startBuiltService({ BCRYPT_COST: String(COST) });
+async function hashSamples(hash: string, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) samples.push(await timeOneHash(hash));
+  return samples;
+}
+
+/** CPU seconds (user + system) of a process, all its threads. */
+function cpuSeconds(pid: number): number {
   try {
-    const users = Array.from({ length: USERS }, (_, i) => ({
-      username: `bench-${i}-${Date.now()}@example.com`,
-      password: `bench-password-${i}`,
-    }));
-    for (const user of users) {
-      const response = await post(service.base, '/api/v1/register', { name: 'Bench', ...user });
-      if (response.status !== 200) throw new Error(`register failed: ${response.status}`);
-    }
-    const login = async (worker: number) => (await post(service.base, '/api/v1/login', users[worker % USERS])).status === 200;
-    await runLoad(2, 2, login); // warm up
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
 
-    console.log('\nconcurrency   logins/s   limit/s   of limit   p50 ms   p99 ms   errors   healthz p99 ms');
+/** CPU seconds of every PostgreSQL process of the machine (its backends among them). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Accounts that can sign in, each with an organization as registration leaves it, inserted by SQL. */
+async function insertAccounts(url: string, hash: string, prefix: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `WITH people AS (
+         SELECT n, gen_random_uuid() AS user_id, gen_random_uuid() AS organization_id FROM generate_series(1, $1) AS n),
+       users AS (
+         INSERT INTO users (id, name, email, password_hash, last_organization_id)
+         SELECT user_id, 'Bench ' || n, $2 || n || '@example.com', $3, organization_id FROM people),
+       organizations AS (
+         INSERT INTO organizations (id, name, slug) SELECT organization_id, 'Bench ' || n, $2 || n FROM people)
+       INSERT INTO memberships (user_id, organization_id, role_id) SELECT user_id, organization_id, $4 FROM people`,
+      [ACCOUNTS, prefix, hash, OWNER_ROLE],
+    );
+  } finally {
+    await client.end();
+  }
+  return Array.from({ length: ACCOUNTS }, (_, i) => `${prefix}${i + 1}@example.com`);
+}
+
+async function benchCost(cost: number, cores: number): Promise<void> {
+  const hash = await bcrypt.hash(PASSWORD, cost);
+  const startHashMs = median(await hashSamples(hash, 6));
+  console.log(
+    `\nbcrypt cost ${cost}: one comparison ${startHashMs.toFixed(1)} ms now; ${cores} cores → limit ${((cores * 1000) / startHashMs).toFixed(1)} logins/s (re-timed around each level)`,
+  );
+  const database = benchServer() === 'embedded' ? undefined : await createBenchDatabase();
+  const service = await startBuiltService({ BCRYPT_COST: String(cost), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, database?.url);
+  const client = new LeanClient(service.base);
+  try {
+    const emails = await insertAccounts(
+      database?.url ?? (await embeddedUnsupported()),
+      hash,
+      `bench-${cost}-${Date.now()}-`,
+    );
+    const next = new Map<number, number>();
+    const login = async (worker: number, stride: number) => {
+      // Each connection signs in as its own accounts in turn: many accounts, never two at once.
+      const index = next.get(worker) ?? worker;
+      next.set(worker, (index + stride) % emails.length);
+      const answer = await client.call(worker, 'POST', '/api/v1/login', { body: { username: emails[index], password: PASSWORD } });
+      return answer.status === 200;
+    };
+    await runLoad(2, 2, (worker) => login(worker, 2)); // warm up
+
+    console.log('connections   logins/s    limit/s   of limit    p50 ms    p99 ms   errors   CPU/login ms: service  postgres  beyond hash');
     for (const concurrency of LEVELS) {
-      const before = await hashSamples(4);
-      const health: number[] = [];
-      let probing = true;
-      const probe = (async () => {
-        while (probing) {
-          const t0 = performance.now();
-          await call(service.base, 'GET', '/healthz');
-          health.push(performance.now() - t0);
-          await sleep(50);
-        }
-      })();
-      const result = await runLoad(concurrency, SECONDS, login);
-      probing = false;
-      await probe;
-      const after = await hashSamples(4);
-      health.sort((a, b) => a - b);
-      const limit = (cores * 1000) / median([...before, ...after]);
+      const before = await hashSamples(hash, 4);
+      const [service0, postgres0] = [cpuSeconds(service.pid), postgresCpuSeconds()];
+      const result = await runLoad(concurrency, SECONDS, (worker) => login(worker, concurrency));
+      const [service1, postgres1] = [cpuSeconds(service.pid), postgresCpuSeconds()];
+      const after = await hashSamples(hash, 4);
+      const hashMs = median([...before, ...after]);
+      const limit = (cores * 1000) / hashMs;
+      const perLogin = (seconds: number) => (1000 * seconds) / Math.max(1, result.completed);
+      const serviceMs = perLogin(service1 - service0);
+      const postgresMs = perLogin(postgres1 - postgres0);
       console.log(
-        `${String(concurrency).padStart(11)} ${fmt(result.perSecond, 2)} ${fmt(limit, 2)}   ${fmt((100 * result.perSecond) / limit)}%  ${fmt(result.p50)} ${fmt(result.p99)} ${String(result.errors).padStart(8)} ${fmt(percentile(health, 99))}`,
+        `${String(concurrency).padStart(11)} ${fmt(result.perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * result.perSecond) / limit)}%  ${fmt(result.p50)}  ${fmt(result.p99)} ${String(result.errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashMs, 2)}`,
       );
       if (concurrency === 1) {
         // Each login followed by one comparison here (the service idle meanwhile): same CPU for both.
         const logins: number[] = [];
         const hashes: number[] = [];
-        for (const deadline = performance.now() + SECONDS * 1000; performance.now() < deadline;) {
+        for (const deadline = performance.now() + SECONDS * 1000; performance.now() < deadline; ) {
           const t0 = performance.now();
-          if (!(await login(0))) throw new Error('login failed');
+          if (!(await login(0, 1))) throw new Error('login failed');
           logins.push(performance.now() - t0);
-          hashes.push(await timeOneHash());
+          hashes.push(await timeOneHash(hash));
         }
         console.log(
           `${''.padStart(11)} alternating login/hash: p50 login ${median(logins).toFixed(1)} ms, p50 hash ${median(hashes).toFixed(1)} ms → ${(median(logins) - median(hashes)).toFixed(1)} ms above one hash`,
@@ -102,12 +155,21 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    closeConnections();
+    client.close();
     await service.stop();
+    await database?.drop();
   }
 }
 
-const post = (base: string, path: string, body: object) => call(base, 'POST', path, { body });
+function embeddedUnsupported(): Promise<string> {
+  return Promise.reject(new Error('bench:login inserts its accounts by SQL: run it against a PostgreSQL server'));
+}
+
+async function main(): Promise<void> {
+  const cores = availableParallelism();
+  for (const cost of COSTS) await benchCost(cost, cores);
+  closeConnections();
+}
 
 main().catch((error: unknown) => {
   console.error(error);

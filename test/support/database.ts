@@ -28,3 +28,6 @@ export function uniqueDatabaseName(prefix: string): string {
 }
 
 export const TEMPLATE_ENV = 'IDENTITY_TEST_TEMPLATE_DB';
+
+/** Names the migrated embedded data directory that e2e apps start from when there is no test server. */
+export const EMBEDDED_TEMPLATE_ENV = 'IDENTITY_TEST_EMBEDDED_TEMPLATE';

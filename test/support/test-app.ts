@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,7 +14,7 @@ import { createApplication } from '../../src/bootstrap';
 import { createLogger } from '../../src/common/logging/logger';
 import { RATE_LIMITED_ACTIONS } from '../../src/config/rate-limit.settings';
 import { loadSettings, Settings } from '../../src/config/settings';
-import { databaseUrl, serverUrl, TEMPLATE_ENV, uniqueDatabaseName, withAdminClient } from './database';
+import { databaseUrl, EMBEDDED_TEMPLATE_ENV, serverUrl, TEMPLATE_ENV, uniqueDatabaseName, withAdminClient } from './database';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -86,6 +89,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   const env: Record<string, string> = { ...BASE_ENV, ...options.env };
   if (url && onTestServer) env.DATABASE_URL = url;
+  // The embedded default without a directory of the test's own: a copy of the migrated template.
+  const ownDataDir = !env.DATABASE_URL && env.DATA_DIR === '' ? copyEmbeddedTemplate() : undefined;
+  if (ownDataDir) env.DATA_DIR = ownDataDir;
   const settings = loadSettings(env);
 
   const chunks: string[] = [];
@@ -121,8 +127,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       if (server && ownDatabase && !keepDatabase) {
         await withAdminClient(server, (client) => client.query(`DROP DATABASE IF EXISTS "${ownDatabase}" WITH (FORCE)`));
       }
+      if (ownDataDir && !keepDatabase) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A data directory of its own holding the template's migrated database (see global-setup), or
+ * undefined without one (a test file run outside the e2e project): then an in-memory database.
+ */
+function copyEmbeddedTemplate(): string | undefined {
+  const template = process.env[EMBEDDED_TEMPLATE_ENV];
+  if (!template) return undefined;
+  const directory = mkdtempSync(join(tmpdir(), 'identity-test-'));
+  cpSync(join(template, 'pgdata'), join(directory, 'pgdata'), { recursive: true });
+  return directory;
 }
 
 /** For beforeAll hooks that boot an app: key generation and the embedded database can take seconds on a busy machine. */
