@@ -15,7 +15,7 @@
  *
  * Where the CPU goes: the service's CPU time (all its threads) and PostgreSQL's (every backend of
  * the machine's cluster; BENCH_DATABASE_URL elsewhere leaves it out) per login, from /proc, less
- * one hash: what a login costs beyond its bcrypt comparison. BENCH_PROFILE_DIR=dir writes a CPU
+ * the CPU time of one comparison: what a login costs beyond its bcrypt comparison. BENCH_PROFILE_DIR=dir writes a CPU
  * profile of each service process there.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,7 +24,16 @@ import { availableParallelism } from 'node:os';
 import * as bcrypt from 'bcrypt';
 import { Client } from 'pg';
 
-import { benchServer, closeConnections, createBenchDatabase, fmt, LeanClient, percentile, runLoad, startBuiltService } from './bench-support';
+import {
+  benchServer,
+  closeConnections,
+  createBenchDatabase,
+  fmt,
+  LeanClient,
+  percentile,
+  runLoad,
+  startBuiltService,
+} from './bench-support';
 
 const COSTS = (process.env.BENCH_COSTS ?? '10,12').split(',').map(Number);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,4,16').split(',').map(Number);
@@ -51,6 +60,14 @@ async function hashSamples(hash: string, count: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) samples.push(await timeOneHash(hash));
   return samples;
+}
+
+/** The CPU time of one comparison (all threads of this process), in ms: what a login spends on its hash. */
+async function hashCpuMs(hash: string, count: number): Promise<number> {
+  const before = process.cpuUsage();
+  await hashSamples(hash, count);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / count;
 }
 
 /** CPU seconds (user + system) of a process, all its threads. */
@@ -106,27 +123,31 @@ async function benchCost(cost: number, cores: number): Promise<void> {
     `\nbcrypt cost ${cost}: one comparison ${startHashMs.toFixed(1)} ms now; ${cores} cores → limit ${((cores * 1000) / startHashMs).toFixed(1)} logins/s (re-timed around each level)`,
   );
   const database = benchServer() === 'embedded' ? undefined : await createBenchDatabase();
-  const service = await startBuiltService({ BCRYPT_COST: String(cost), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, database?.url);
+  const service = await startBuiltService(
+    { BCRYPT_COST: String(cost), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+    database?.url,
+  );
   const client = new LeanClient(service.base);
   try {
-    const emails = await insertAccounts(
-      database?.url ?? (await embeddedUnsupported()),
-      hash,
-      `bench-${cost}-${Date.now()}-`,
-    );
+    const emails = await insertAccounts(database?.url ?? (await embeddedUnsupported()), hash, `bench-${cost}-${Date.now()}-`);
     const next = new Map<number, number>();
     const login = async (worker: number, stride: number) => {
       // Each connection signs in as its own accounts in turn: many accounts, never two at once.
       const index = next.get(worker) ?? worker;
       next.set(worker, (index + stride) % emails.length);
-      const answer = await client.call(worker, 'POST', '/api/v1/login', { body: { username: emails[index], password: PASSWORD } });
+      const answer = await client.call(worker, 'POST', '/api/v1/login', {
+        body: { username: emails[index], password: PASSWORD },
+      });
       return answer.status === 200;
     };
     await runLoad(2, 2, (worker) => login(worker, 2)); // warm up
 
-    console.log('connections   logins/s    limit/s   of limit    p50 ms    p99 ms   errors   CPU/login ms: service  postgres  beyond hash');
+    console.log(
+      'connections   logins/s    limit/s   of limit    p50 ms    p99 ms   errors   CPU/login ms: service  postgres  beyond hash',
+    );
     for (const concurrency of LEVELS) {
       const before = await hashSamples(hash, 4);
+      const hashCpu = await hashCpuMs(hash, 4);
       const [service0, postgres0] = [cpuSeconds(service.pid), postgresCpuSeconds()];
       const result = await runLoad(concurrency, SECONDS, (worker) => login(worker, concurrency));
       const [service1, postgres1] = [cpuSeconds(service.pid), postgresCpuSeconds()];
@@ -137,13 +158,13 @@ async function benchCost(cost: number, cores: number): Promise<void> {
       const serviceMs = perLogin(service1 - service0);
       const postgresMs = perLogin(postgres1 - postgres0);
       console.log(
-        `${String(concurrency).padStart(11)} ${fmt(result.perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * result.perSecond) / limit)}%  ${fmt(result.p50)}  ${fmt(result.p99)} ${String(result.errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashMs, 2)}`,
+        `${String(concurrency).padStart(11)} ${fmt(result.perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * result.perSecond) / limit)}%  ${fmt(result.p50)}  ${fmt(result.p99)} ${String(result.errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashCpu, 2)}`,
       );
       if (concurrency === 1) {
         // Each login followed by one comparison here (the service idle meanwhile): same CPU for both.
         const logins: number[] = [];
         const hashes: number[] = [];
-        for (const deadline = performance.now() + SECONDS * 1000; performance.now() < deadline; ) {
+        for (const deadline = performance.now() + SECONDS * 1000; performance.now() < deadline;) {
           const t0 = performance.now();
           if (!(await login(0, 1))) throw new Error('login failed');
           logins.push(performance.now() - t0);
