@@ -28,5 +28,6 @@ import { RegistrationService } from './registration.service';
     EmailTokensService,
     EmailTokensRepository,
   ],
+  exports: [EmailTokensService],
 })
 export class AccountModule {}

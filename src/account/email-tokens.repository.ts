@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import { EmailToken, EmailTokenPurpose } from './email-token.entity';
 
@@ -32,5 +33,16 @@ export class EmailTokensRepository {
 
   async markUsed(id: string): Promise<void> {
     await this.repository.update({ id }, { usedAt: new Date() });
+  }
+
+  /** One batch of the retention sweep: tokens used, or expired unused, more than `ageSeconds` ago. */
+  deleteFinishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(
+      this.tx,
+      'email_tokens',
+      [(cutoff) => `used_at < ${cutoff}`, (cutoff) => `used_at IS NULL AND expires_at < ${cutoff}`],
+      ageSeconds,
+      limit,
+    );
   }
 }

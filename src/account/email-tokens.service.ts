@@ -32,4 +32,9 @@ export class EmailTokensService {
     await this.tokens.markUsed(stored.id);
     return stored;
   }
+
+  /** One batch of the retention sweep (EMAIL_TOKEN_RETENTION): tokens used or expired more than `ageSeconds` ago. */
+  deleteFinishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.tokens.deleteFinishedBefore(ageSeconds, limit);
+  }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import { AuditEvent } from './audit-event.entity';
 
@@ -37,6 +38,19 @@ export class AuditRepository {
   async insert(event: NewAuditEvent): Promise<void> {
     const { sql, values } = auditEventInsert(event);
     await this.tx.prepared('insert_audit_event', sql, values);
+  }
+
+  /**
+   * One batch of the retention sweep: events older than `ageSeconds`. The trigger lets a DELETE
+   * through only for rows older than the cutoff the transaction declares, so it is declared first,
+   * for this transaction only (one cutoff: now() is the transaction's start).
+   */
+  async deleteOlderThan(ageSeconds: number, limit: number): Promise<number> {
+    await this.tx.manager.query(
+      `SELECT set_config('identity.audit_retention_cutoff', (now() - make_interval(secs => $1))::text, true)`,
+      [ageSeconds],
+    );
+    return deleteBatch(this.tx, 'audit_events', [(cutoff) => `occurred_at < ${cutoff}`], ageSeconds, limit);
   }
 
   /** Newest first; `before` is the (occurred_at, id) of the last event of the previous page. */

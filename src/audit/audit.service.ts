@@ -75,6 +75,11 @@ export class AuditService {
     }
   }
 
+  /** One batch of the retention sweep (AUDIT_RETENTION): events older than `ageSeconds`. */
+  deleteOlderThan(ageSeconds: number, limit: number): Promise<number> {
+    return this.audit.deleteOlderThan(ageSeconds, limit);
+  }
+
   async page(organizationId: string, limit: number, cursor?: string): Promise<AuditPage> {
     const events = await this.audit.findPage(organizationId, limit + 1, cursor ? decodeCursor(cursor) : undefined);
     const page = events.slice(0, limit);

@@ -18,6 +18,11 @@ export class MailService {
     return this.outbox.insert(email);
   }
 
+  /** One batch of the retention sweep (OUTBOX_RETENTION): emails sent or given up more than `ageSeconds` ago. */
+  deleteDoneBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.outbox.deleteDoneBefore(ageSeconds, limit);
+  }
+
   /** A page of the front end. */
   page(path: string): string {
     return `${this.settings.publicUrl}${path}`;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { redactTokens } from '../common/logging/redact-tokens';
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import { EmailLane, OutboxEmail } from './outbox-email.entity';
 
@@ -74,6 +75,17 @@ export class OutboxRepository {
         { id: email.id },
         { failedAt: new Date(), lockedUntil: null, lastError: error.slice(0, 500), ...redactedBodies(email) },
       );
+  }
+
+  /** One batch of the retention sweep: emails sent, or given up, more than `ageSeconds` ago. */
+  deleteDoneBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(
+      this.tx,
+      'outbox_emails',
+      [(cutoff) => `sent_at < ${cutoff}`, (cutoff) => `failed_at < ${cutoff}`],
+      ageSeconds,
+      limit,
+    );
   }
 
   /** Emails not yet sent nor given up. */

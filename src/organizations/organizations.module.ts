@@ -41,6 +41,6 @@ import { RolesService } from './roles.service';
     InvitationAcceptanceService,
     InvitationMailer,
   ],
-  exports: [OrganizationsService],
+  exports: [OrganizationsService, InvitationsService],
 })
 export class OrganizationsModule {}

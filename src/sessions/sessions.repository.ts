@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { SystemRole } from '../common/request/principal';
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import {
   organizationIsLive,
@@ -214,6 +215,17 @@ export class SessionsRepository {
       .orderBy('session.lastUsedAt', 'DESC')
       .addOrderBy('session.createdAt', 'DESC')
       .getMany();
+  }
+
+  /** One batch of the retention sweep: sessions revoked, or expired, more than `ageSeconds` ago. */
+  deleteEndedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(
+      this.tx,
+      'sessions',
+      [(cutoff) => `revoked_at < ${cutoff}`, (cutoff) => `revoked_at IS NULL AND expires_at < ${cutoff}`],
+      ageSeconds,
+      limit,
+    );
   }
 
   /**

@@ -132,6 +132,11 @@ export class SessionsService {
     });
   }
 
+  /** One batch of the retention sweep (SESSION_RETENTION): sessions that ended more than `ageSeconds` ago. */
+  deleteEndedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.sessions.deleteEndedBefore(ageSeconds, limit);
+  }
+
   /** Revokes every live session of the user but `exceptId`; inside the caller's transaction. */
   async revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
     const revoked = await this.sessions.revokeAllOfUser(userId, reason, exceptId);
