@@ -26,7 +26,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Why a session ended, as `identity.session.revoked` tells it. */
 export type SessionRevocationReason =
-  'logout' | 'refresh_reuse' | 'password_changed' | 'password_reset' | 'revoked_by_user' | 'expired_by_admin';
+  'logout' | 'refresh_reuse' | 'password_changed' | 'password_reset' | 'revoked_by_user' | 'expired_by_admin' | 'session_limit';
 
 /** Where every event goes: one stream, one subject per type under identity.> */
 export const EVENT_STREAM = 'IDENTITY';
