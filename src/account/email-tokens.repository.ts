@@ -35,6 +35,10 @@ export class EmailTokensRepository {
     await this.repository.update({ id }, { usedAt: new Date() });
   }
 
+  async deleteAllOfUser(userId: string): Promise<void> {
+    await this.repository.delete({ userId });
+  }
+
   /** One batch of the retention sweep: tokens used, or expired unused, more than `ageSeconds` ago. */
   deleteFinishedBefore(ageSeconds: number, limit: number): Promise<number> {
     return deleteBatch(

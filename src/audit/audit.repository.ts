@@ -41,6 +41,35 @@ export class AuditRepository {
   }
 
   /**
+   * Every event about a person, oldest first: done by them, done to them or to one of `relatedIds`
+   * (their sessions and memberships), naming them in `details.user_id`, or naming their email
+   * (failed logins, which know no user).
+   */
+  findAboutPerson(userId: string, email: string, relatedIds: string[]): Promise<AuditEvent[]> {
+    return this.tx.manager
+      .getRepository(AuditEvent)
+      .createQueryBuilder('event')
+      .where('event.actorUserId = :userId OR event.targetId = :userId', { userId })
+      .orWhere('event.targetId = ANY(CAST(:relatedIds AS uuid[]))', { relatedIds })
+      .orWhere(`event.details ->> 'user_id' = :userText OR event.details ->> 'email' = :email`, { userText: userId, email })
+      .orderBy('event.occurredAt', 'ASC')
+      .addOrderBy('event.id', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * The one edit the trail allows (see the Retention migration's trigger): the email, and a name,
+   * leave every event that names the person by their email. The user id stays.
+   */
+  async forgetPerson(email: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE audit_events SET details = details - ARRAY['email', 'normalized_email', 'name']
+        WHERE details ->> 'email' = $1 OR details ->> 'normalized_email' = $1`,
+      [email],
+    );
+  }
+
+  /**
    * One batch of the retention sweep: events older than `ageSeconds`. The trigger lets a DELETE
    * through only for rows older than the cutoff the transaction declares, so it is declared first,
    * for this transaction only (one cutoff: now() is the transaction's start).

@@ -77,6 +77,11 @@ export class OutboxRepository {
       );
   }
 
+  /** Deletes the emails of one lane addressed to `toAddress`, sent or not. */
+  async deleteTo(toAddress: string, lane: EmailLane): Promise<void> {
+    await this.tx.manager.getRepository(OutboxEmail).delete({ toAddress, lane });
+  }
+
   /** One batch of the retention sweep: emails sent, or given up, more than `ageSeconds` ago. */
   deleteDoneBefore(ageSeconds: number, limit: number): Promise<number> {
     return deleteBatch(

@@ -10,6 +10,7 @@ const EVENT_REASONS: Record<RevocationReason, SessionRevocationReason> = {
   password_changed: 'password_changed',
   password_reset: 'password_reset',
   session_limit: 'session_limit',
+  account_deleted: 'account_deleted',
 };
 
 /** identity.session.revoked, in the transaction of the revocation. */

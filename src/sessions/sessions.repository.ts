@@ -79,7 +79,7 @@ const LIVE_READS: Record<LiveReads, { statement: string; columns: string }> = {
 };
 
 export type RevocationReason =
-  'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset' | 'session_limit';
+  'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset' | 'session_limit' | 'account_deleted';
 
 @Injectable()
 export class SessionsRepository {
@@ -240,6 +240,21 @@ export class SessionsRepository {
       .orderBy('session.lastUsedAt', 'DESC')
       .addOrderBy('session.createdAt', 'DESC')
       .getMany();
+  }
+
+  /** Every session of the user, live or ended, oldest first: what an export shows. */
+  findAllOfUser(userId: string): Promise<Session[]> {
+    return this.repository
+      .createQueryBuilder('session')
+      .where('session.userId = :userId', { userId })
+      .orderBy('session.createdAt', 'ASC')
+      .addOrderBy('session.id', 'ASC')
+      .getMany();
+  }
+
+  /** Deletes every session row of the user (an account deletion, once they are revoked). */
+  async deleteAllOfUser(userId: string): Promise<void> {
+    await this.repository.delete({ userId });
   }
 
   /** One batch of the retention sweep: sessions revoked, or expired, more than `ageSeconds` ago. */

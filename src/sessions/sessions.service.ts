@@ -138,6 +138,20 @@ export class SessionsService {
     });
   }
 
+  /** Every session of the user, live or ended (GET /me/export). */
+  listAllOfUser(userId: string): Promise<Session[]> {
+    return this.sessions.findAllOfUser(userId);
+  }
+
+  /**
+   * An account deletion, inside its transaction: every live session is revoked (announced, so the
+   * mesh drops its tokens at once), then every session row of the user is deleted.
+   */
+  async endAllOfUser(userId: string): Promise<void> {
+    await this.revokeAllOfUser(userId, 'account_deleted');
+    await this.sessions.deleteAllOfUser(userId);
+  }
+
   /** One batch of the retention sweep (SESSION_RETENTION): sessions that ended more than `ageSeconds` ago. */
   deleteEndedBefore(ageSeconds: number, limit: number): Promise<number> {
     return this.sessions.deleteEndedBefore(ageSeconds, limit);
