@@ -44,7 +44,7 @@ export class EmailTokensRepository {
     return deleteBatch(
       this.tx,
       'email_tokens',
-      [(cutoff) => `used_at < ${cutoff}`, (cutoff) => `used_at IS NULL AND expires_at < ${cutoff}`],
+      [{ column: 'used_at' }, { column: 'expires_at', also: 'used_at IS NULL' }],
       ageSeconds,
       limit,
     );

@@ -79,7 +79,7 @@ export class AuditRepository {
       `SELECT set_config('identity.audit_retention_cutoff', (now() - make_interval(secs => $1))::text, true)`,
       [ageSeconds],
     );
-    return deleteBatch(this.tx, 'audit_events', [(cutoff) => `occurred_at < ${cutoff}`], ageSeconds, limit);
+    return deleteBatch(this.tx, 'audit_events', [{ column: 'occurred_at' }], ageSeconds, limit);
   }
 
   /** Newest first; `before` is the (occurred_at, id) of the last event of the previous page. */

@@ -96,7 +96,7 @@ export class EventsRepository {
 
   /** One batch of the retention sweep: events published more than `ageSeconds` ago. */
   deletePublishedBefore(ageSeconds: number, limit: number): Promise<number> {
-    return deleteBatch(this.tx, 'outbox_events', [(cutoff) => `published_at < ${cutoff}`], ageSeconds, limit);
+    return deleteBatch(this.tx, 'outbox_events', [{ column: 'published_at' }], ageSeconds, limit);
   }
 
   /** Events not yet published. */

@@ -84,13 +84,7 @@ export class OutboxRepository {
 
   /** One batch of the retention sweep: emails sent, or given up, more than `ageSeconds` ago. */
   deleteDoneBefore(ageSeconds: number, limit: number): Promise<number> {
-    return deleteBatch(
-      this.tx,
-      'outbox_emails',
-      [(cutoff) => `sent_at < ${cutoff}`, (cutoff) => `failed_at < ${cutoff}`],
-      ageSeconds,
-      limit,
-    );
+    return deleteBatch(this.tx, 'outbox_emails', [{ column: 'sent_at' }, { column: 'failed_at' }], ageSeconds, limit);
   }
 
   /** Emails not yet sent nor given up. */

@@ -119,7 +119,7 @@ export class InvitationsRepository {
     return deleteBatch(
       this.tx,
       'invitations',
-      [(cutoff) => `accepted_at < ${cutoff}`, (cutoff) => `accepted_at IS NULL AND expires_at < ${cutoff}`],
+      [{ column: 'accepted_at' }, { column: 'expires_at', also: 'accepted_at IS NULL' }],
       ageSeconds,
       limit,
     );

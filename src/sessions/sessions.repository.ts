@@ -262,7 +262,7 @@ export class SessionsRepository {
     return deleteBatch(
       this.tx,
       'sessions',
-      [(cutoff) => `revoked_at < ${cutoff}`, (cutoff) => `revoked_at IS NULL AND expires_at < ${cutoff}`],
+      [{ column: 'revoked_at' }, { column: 'expires_at', also: 'revoked_at IS NULL' }],
       ageSeconds,
       limit,
     );
