@@ -6,16 +6,20 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AccountController } from './account.controller';
+import { AccountDeletionService } from './account-deletion.service';
+import { AccountExportService } from './account-export.service';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { EmailTokensService } from './email-tokens.service';
 import { EmailVerificationService } from './email-verification.service';
 import { ForgotPasswordService } from './forgot-password.service';
 import { MeController } from './me.controller';
 import { MeService } from './me.service';
+import { PasswordConfirmation } from './password-confirmation';
 import { PasswordsService } from './passwords.service';
 import { RegistrationService } from './registration.service';
+import { NoSecondFactor, SecondFactorCheck } from './second-factor';
 
-/** The caller's own account: registration, GET/PATCH /me, email verification, passwords. */
+/** The caller's own account: registration, /me (export and deletion too), email verification, passwords. */
 @Module({
   imports: [UsersModule, OrganizationsModule, SessionsModule, MailModule, RateLimitModule],
   controllers: [AccountController, MeController],
@@ -27,6 +31,12 @@ import { RegistrationService } from './registration.service';
     MeService,
     EmailTokensService,
     EmailTokensRepository,
+    PasswordConfirmation,
+    // The seam of the second factor: issue 16's MFA module replaces NoSecondFactor.
+    { provide: SecondFactorCheck, useClass: NoSecondFactor },
+    AccountDeletionService,
+    AccountExportService,
   ],
+  exports: [EmailTokensService],
 })
 export class AccountModule {}

@@ -7,6 +7,9 @@ export type EmailTokenPurpose = 'verify_email' | 'password_reset';
 /** A one-time token sent by email; only its SHA-256 is stored. */
 @Entity({ name: 'email_tokens' })
 @Index('ix_email_tokens_user_purpose', ['userId', 'purpose'])
+// The retention sweep finds finished tokens by when they finished: used, or expired unused.
+@Index('ix_email_tokens_used', ['usedAt'], { where: '"used_at" IS NOT NULL' })
+@Index('ix_email_tokens_unused_expiry', ['expiresAt'], { where: '"used_at" IS NULL' })
 export class EmailToken {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_email_tokens' })
   id!: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import { EmailToken, EmailTokenPurpose } from './email-token.entity';
 
@@ -32,5 +33,20 @@ export class EmailTokensRepository {
 
   async markUsed(id: string): Promise<void> {
     await this.repository.update({ id }, { usedAt: new Date() });
+  }
+
+  async deleteAllOfUser(userId: string): Promise<void> {
+    await this.repository.delete({ userId });
+  }
+
+  /** One batch of the retention sweep: tokens used, or expired unused, more than `ageSeconds` ago. */
+  deleteFinishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(
+      this.tx,
+      'email_tokens',
+      [{ column: 'used_at' }, { column: 'expires_at', also: 'used_at IS NULL' }],
+      ageSeconds,
+      limit,
+    );
   }
 }

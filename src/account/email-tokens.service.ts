@@ -32,4 +32,14 @@ export class EmailTokensService {
     await this.tokens.markUsed(stored.id);
     return stored;
   }
+
+  /** Every token of the user, used or not (an account deletion). */
+  deleteAllOfUser(userId: string): Promise<void> {
+    return this.tokens.deleteAllOfUser(userId);
+  }
+
+  /** One batch of the retention sweep (EMAIL_TOKEN_RETENTION): tokens used or expired more than `ageSeconds` ago. */
+  deleteFinishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.tokens.deleteFinishedBefore(ageSeconds, limit);
+  }
 }

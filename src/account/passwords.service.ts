@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
 import { AuditService } from '../audit/audit.service';
-import { lockoutAuditRecord } from '../auth/credentials.service';
 import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
 import { LoginThrottle } from '../rate-limit/login-throttle';
@@ -9,8 +8,8 @@ import { SessionsService } from '../sessions/sessions.service';
 import { normalizeEmail } from '../users/email';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
-import { WrongCurrentPasswordError } from './account.errors';
 import { EmailTokensService } from './email-tokens.service';
+import { PasswordConfirmation } from './password-confirmation';
 
 /** Reset and changed passwords. */
 @Injectable()
@@ -23,6 +22,7 @@ export class PasswordsService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
+    private readonly confirmation: PasswordConfirmation,
   ) {}
 
   /**
@@ -54,17 +54,7 @@ export class PasswordsService {
     newPassword: string,
     address: string | null,
   ): Promise<void> {
-    const account = normalizeEmail(principal.email);
-    await this.throttle.attempt(
-      { account, address, action: 'change_password' },
-      async () => {
-        const currentHash = await this.users.findPasswordHash(principal.userId);
-        if (currentHash !== undefined && (await this.passwords.verify(currentPassword, currentHash)))
-          return { ok: true, value: undefined };
-        return { ok: false, error: new WrongCurrentPasswordError(), userId: principal.userId };
-      },
-      (lockout) => this.audit.recordBestEffort(lockoutAuditRecord(account, lockout)),
-    );
+    await this.confirmation.confirm(principal, { password: currentPassword }, address, 'change_password');
     const passwordHash = await this.passwords.hash(newPassword);
     await this.tx.run(async () => {
       await this.users.setNewPassword(principal.userId, passwordHash);
@@ -76,6 +66,6 @@ export class PasswordsService {
         targetId: principal.userId,
       });
     });
-    await this.throttle.clear(account);
+    await this.confirmation.clearThrottle(principal.email);
   }
 }

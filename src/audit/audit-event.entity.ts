@@ -3,11 +3,14 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
 /**
- * A security event. Append-only: a trigger (see the migration) refuses UPDATE and DELETE, and
- * there are no foreign keys, so the trail outlives the users and organizations it names.
+ * A security event. Append-only: a trigger (see the migrations) refuses UPDATE and DELETE but for
+ * retention (rows older than AUDIT_RETENTION) and erasure (a deleted account's email and name
+ * leave `details`), and there are no foreign keys, so the trail outlives the users and
+ * organizations it names.
  */
 @Entity({ name: 'audit_events' })
 @Index('ix_audit_events_organization_time', ['organizationId', 'occurredAt'])
+@Index('ix_audit_events_occurred_at', ['occurredAt'])
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_events' })
   id!: string;

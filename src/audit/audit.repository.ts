@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import { AuditEvent } from './audit-event.entity';
 
@@ -37,6 +38,48 @@ export class AuditRepository {
   async insert(event: NewAuditEvent): Promise<void> {
     const { sql, values } = auditEventInsert(event);
     await this.tx.prepared('insert_audit_event', sql, values);
+  }
+
+  /**
+   * Every event about a person, oldest first: done by them, done to them or to one of `relatedIds`
+   * (their sessions and memberships), naming them in `details.user_id`, or naming their email
+   * (failed logins, which know no user).
+   */
+  findAboutPerson(userId: string, email: string, relatedIds: string[]): Promise<AuditEvent[]> {
+    return this.tx.manager
+      .getRepository(AuditEvent)
+      .createQueryBuilder('event')
+      .where('event.actorUserId = :userId OR event.targetId = :userId', { userId })
+      .orWhere('event.targetId = ANY(CAST(:relatedIds AS uuid[]))', { relatedIds })
+      .orWhere(`event.details ->> 'user_id' = :userText OR event.details ->> 'email' = :email`, { userText: userId, email })
+      .orderBy('event.occurredAt', 'ASC')
+      .addOrderBy('event.id', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * The one edit the trail allows (see the Retention migration's trigger): the email, and a name,
+   * leave every event that names the person by their email. The user id stays.
+   */
+  async forgetPerson(email: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE audit_events SET details = details - ARRAY['email', 'normalized_email', 'name']
+        WHERE details ->> 'email' = $1 OR details ->> 'normalized_email' = $1`,
+      [email],
+    );
+  }
+
+  /**
+   * One batch of the retention sweep: events older than `ageSeconds`. The trigger lets a DELETE
+   * through only for rows older than the cutoff the transaction declares, so it is declared first,
+   * for this transaction only (one cutoff: now() is the transaction's start).
+   */
+  async deleteOlderThan(ageSeconds: number, limit: number): Promise<number> {
+    await this.tx.manager.query(
+      `SELECT set_config('identity.audit_retention_cutoff', (now() - make_interval(secs => $1))::text, true)`,
+      [ageSeconds],
+    );
+    return deleteBatch(this.tx, 'audit_events', [{ column: 'occurred_at' }], ageSeconds, limit);
   }
 
   /** Newest first; `before` is the (occurred_at, id) of the last event of the previous page. */

@@ -21,7 +21,8 @@ export type AuditEventType =
   | 'role.created'
   | 'role.updated'
   | 'role.deleted'
-  | 'organization.deleted';
+  | 'organization.deleted'
+  | 'user.deleted';
 
 export interface AuditRecord {
   type: AuditEventType;
@@ -73,6 +74,21 @@ export class AuditService {
     } catch (error) {
       this.logger.error({ err: error, audit_type: event.type }, 'could not write an audit event');
     }
+  }
+
+  /** Every event about a person (GET /me/export): see AuditRepository.findAboutPerson. */
+  aboutPerson(userId: string, email: string, relatedIds: string[]): Promise<AuditEvent[]> {
+    return this.audit.findAboutPerson(userId, email, relatedIds);
+  }
+
+  /** An account deletion: the events keep the user id and lose the email (and any name). */
+  forgetPerson(email: string): Promise<void> {
+    return this.audit.forgetPerson(email);
+  }
+
+  /** One batch of the retention sweep (AUDIT_RETENTION): events older than `ageSeconds`. */
+  deleteOlderThan(ageSeconds: number, limit: number): Promise<number> {
+    return this.audit.deleteOlderThan(ageSeconds, limit);
   }
 
   async page(organizationId: string, limit: number, cursor?: string): Promise<AuditPage> {

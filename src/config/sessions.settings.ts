@@ -6,6 +6,8 @@ export class SessionSettings {
   declare readonly maxLifetime: number;
   /** Seconds during which a just-rotated refresh token is refused without revoking its session. */
   declare readonly reuseGraceSeconds: number;
+  /** Live sessions a user may hold; a sign-in beyond revokes the least recently used. */
+  declare readonly maxPerUser: number;
 }
 
 export const SESSION_SETTINGS: SettingsTable<SessionSettings> = {
@@ -18,4 +20,10 @@ export const SESSION_SETTINGS: SettingsTable<SessionSettings> = {
     min: 0,
     max: 300,
   }),
+  maxPerUser: setting.integer(
+    'MAX_SESSIONS_PER_USER',
+    100,
+    "Live sessions per user: a sign-in beyond it revokes the user's least recently used session",
+    { min: 1, max: 100_000 },
+  ),
 };

@@ -70,6 +70,40 @@ describe('loadSettings', () => {
     expect(settings.sessions.maxLifetime).toBe(30 * 86400);
   });
 
+  it('keeps finished rows 30 days (sessions), 7 days (tokens, outbox) and 90 days (invitations), audit events for ever, by default', () => {
+    expect(loadSettings({}).retention).toEqual({
+      sessionSeconds: 30 * 86400,
+      emailTokenSeconds: 7 * 86400,
+      outboxSeconds: 7 * 86400,
+      invitationSeconds: 90 * 86400,
+      auditSeconds: undefined,
+      sweepIntervalSeconds: 3600,
+      batchSize: 1000,
+    });
+    expect(loadSettings({}).sessions.maxPerUser).toBe(100);
+  });
+
+  it('refuses retention settings that are not durations, an AUDIT_RETENTION under a day, and a session cap of 0', () => {
+    const problems = problemsOf({
+      SESSION_RETENTION: 'forever',
+      OUTBOX_RETENTION: '0',
+      AUDIT_RETENTION: '30',
+      RETENTION_SWEEP_INTERVAL: '1w',
+      RETENTION_BATCH_SIZE: '0',
+      MAX_SESSIONS_PER_USER: '0',
+    });
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'MAX_SESSIONS_PER_USER',
+      'SESSION_RETENTION',
+      'OUTBOX_RETENTION',
+      'AUDIT_RETENTION',
+      'RETENTION_SWEEP_INTERVAL',
+      'RETENTION_BATCH_SIZE',
+    ]);
+    expect(problems).toContainEqual('AUDIT_RETENTION must be at least 1d (got "30")');
+    expect(loadSettings({ AUDIT_RETENTION: '400d' }).retention.auditSeconds).toBe(400 * 86400);
+  });
+
   it('lists every bad variable in one error', () => {
     const problems = problemsOf({
       PORT: 'eighty',

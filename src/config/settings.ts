@@ -10,6 +10,7 @@ import { METRICS_SETTINGS, MetricsSettings } from './metrics.settings';
 import { ORGANIZATION_SETTINGS, OrganizationSettings } from './organizations.settings';
 import { PASSWORD_SETTINGS, PasswordSettings } from './passwords.settings';
 import { IP_LIMIT_SETTINGS, RATE_LIMIT_STORE_SETTINGS, RateLimitSettings } from './rate-limit.settings';
+import { RETENTION_SETTINGS, RetentionSettings } from './retention.settings';
 import { SECRETS_SETTINGS, SecretsSettings } from './secrets.settings';
 import { defaultShutdownDelayMs, SERVER_SETTINGS, ServerSettings } from './server.settings';
 import { SESSION_SETTINGS, SessionSettings } from './sessions.settings';
@@ -39,6 +40,7 @@ export interface Settings {
   metrics: MetricsSettings;
   events: EventSettings;
   introspection: IntrospectionSettings;
+  retention: RetentionSettings;
 }
 
 /** The slices' classes (their injection tokens), by the Settings field that holds them. */
@@ -57,6 +59,7 @@ export const SETTINGS_SLICES = {
   metrics: MetricsSettings,
   events: EventSettings,
   introspection: IntrospectionSettings,
+  retention: RetentionSettings,
 } as const satisfies { [K in keyof Settings]: abstract new () => Settings[K] };
 
 /** Every parser table, in the order `.env.example` and docs/configuration.md list them. */
@@ -75,6 +78,7 @@ export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[]
   { title: 'Metrics', table: METRICS_SETTINGS },
   { title: 'Events', table: EVENT_SETTINGS },
   { title: 'Introspection', table: INTROSPECTION_SETTINGS },
+  { title: 'Retention', table: RETENTION_SETTINGS },
 ] as { title: string; table: SettingsTable<unknown> }[];
 
 /** Reads and validates the environment; every bad variable is listed in one error. */
@@ -100,6 +104,7 @@ export function loadSettings(env: Env = process.env): Settings {
     metrics: read(METRICS_SETTINGS),
     events: read(EVENT_SETTINGS),
     introspection: read(INTROSPECTION_SETTINGS),
+    retention: read(RETENTION_SETTINGS),
   };
   problems.push(...checkTokenKeys(settings.tokens));
   if (settings.server.nodeEnv === 'production') problems.push(...productionRefusals(settings));

@@ -59,6 +59,18 @@ export class TransactionHost {
   }
 
   /**
+   * Runs `work` in a read-only REPEATABLE READ transaction: every statement sees the database as
+   * it was at the first one, a consistent snapshot across tables (an export). Not nested.
+   */
+  async snapshot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.storage.getStore()) throw new Error('a snapshot cannot join another transaction');
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query('SET TRANSACTION READ ONLY');
+      return this.storage.run({ manager, afterCommit: [] }, work);
+    });
+  }
+
+  /**
    * Calls `callback` once the current transaction has committed (at once outside a transaction),
    * never after a rollback: for work that must see the committed change, such as waking the
    * event publisher.

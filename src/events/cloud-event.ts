@@ -6,6 +6,7 @@ export const EVENT_TYPES = [
   'identity.user.updated',
   'identity.user.email_verified',
   'identity.user.password_changed',
+  'identity.user.deleted',
   'identity.session.created',
   'identity.session.revoked',
   'identity.organization.created',
@@ -26,7 +27,14 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Why a session ended, as `identity.session.revoked` tells it. */
 export type SessionRevocationReason =
-  'logout' | 'refresh_reuse' | 'password_changed' | 'password_reset' | 'revoked_by_user' | 'expired_by_admin';
+  | 'logout'
+  | 'refresh_reuse'
+  | 'password_changed'
+  | 'password_reset'
+  | 'revoked_by_user'
+  | 'expired_by_admin'
+  | 'session_limit'
+  | 'account_deleted';
 
 /** Where every event goes: one stream, one subject per type under identity.> */
 export const EVENT_STREAM = 'IDENTITY';

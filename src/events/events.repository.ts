@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 
 // Serializes the publishers' claims across replicas (see claimNext); distinct from the
@@ -91,6 +92,11 @@ export class EventsRepository {
         WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
       [ids, failedId ?? null, error?.slice(0, 500) ?? null],
     );
+  }
+
+  /** One batch of the retention sweep: events published more than `ageSeconds` ago. */
+  deletePublishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(this.tx, 'outbox_events', [{ column: 'published_at' }], ageSeconds, limit);
   }
 
   /** Events not yet published. */

@@ -36,4 +36,9 @@ export class EventsService {
     await this.events.insert({ type, subject, data: typeof data === 'function' ? await data() : data });
     this.tx.afterCommit(() => this.publisher.wake());
   }
+
+  /** One batch of the retention sweep (OUTBOX_RETENTION): events published more than `ageSeconds` ago. */
+  deletePublishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.events.deletePublishedBefore(ageSeconds, limit);
+  }
 }

@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity({ name: 'outbox_events' })
 @Index('ix_outbox_events_unpublished', ['seq'], { where: '"published_at" IS NULL' })
+@Index('ix_outbox_events_published', ['publishedAt'], { where: '"published_at" IS NOT NULL' })
 export class OutboxEvent {
   /** The CloudEvents id, and the Nats-Msg-Id that JetStream deduplicates on. */
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_outbox_events' })

@@ -18,6 +18,20 @@ export class MailService {
     return this.outbox.insert(email);
   }
 
+  /**
+   * An account deletion: the account's own emails to its address (verification, reset, notices),
+   * sent or waiting, go. Invitation emails stay: they are an organization's, to an address, and
+   * still invite it; the retention sweep removes them once sent.
+   */
+  forgetAccountEmails(address: string): Promise<void> {
+    return this.outbox.deleteTo(address, 'account');
+  }
+
+  /** One batch of the retention sweep (OUTBOX_RETENTION): emails sent or given up more than `ageSeconds` ago. */
+  deleteDoneBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.outbox.deleteDoneBefore(ageSeconds, limit);
+  }
+
   /** A page of the front end. */
   page(path: string): string {
     return `${this.settings.publicUrl}${path}`;

@@ -11,6 +11,9 @@ export type EmailLane = (typeof EMAIL_LANES)[number];
 @Entity({ name: 'outbox_emails' })
 @Check('ck_outbox_emails_lane', `"lane" IN ('account', 'bulk')`)
 @Index('ix_outbox_emails_due', ['lane', 'nextAttemptAt'], { where: '"sent_at" IS NULL AND "failed_at" IS NULL' })
+// The retention sweep finds sent and given-up emails by when that happened.
+@Index('ix_outbox_emails_sent', ['sentAt'], { where: '"sent_at" IS NOT NULL' })
+@Index('ix_outbox_emails_failed', ['failedAt'], { where: '"failed_at" IS NOT NULL' })
 export class OutboxEmail {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_outbox_emails' })
   id!: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { redactTokens } from '../common/logging/redact-tokens';
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import { EmailLane, OutboxEmail } from './outbox-email.entity';
 
@@ -74,6 +75,16 @@ export class OutboxRepository {
         { id: email.id },
         { failedAt: new Date(), lockedUntil: null, lastError: error.slice(0, 500), ...redactedBodies(email) },
       );
+  }
+
+  /** Deletes the emails of one lane addressed to `toAddress`, sent or not. */
+  async deleteTo(toAddress: string, lane: EmailLane): Promise<void> {
+    await this.tx.manager.getRepository(OutboxEmail).delete({ toAddress, lane });
+  }
+
+  /** One batch of the retention sweep: emails sent, or given up, more than `ageSeconds` ago. */
+  deleteDoneBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(this.tx, 'outbox_emails', [{ column: 'sent_at' }, { column: 'failed_at' }], ageSeconds, limit);
   }
 
   /** Emails not yet sent nor given up. */

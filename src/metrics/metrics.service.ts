@@ -59,6 +59,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly retentionDeleted = new Counter({
+    name: 'identity_retention_deleted_total',
+    help: 'Rows the retention sweep deleted, by kind (session, email_token, email, event, invitation, audit_event)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   /** What each outbox (email, event) has waiting, read at scrape time. */
   private readonly backlogs = new Map<string, () => Promise<number>>();
 

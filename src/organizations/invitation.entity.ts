@@ -8,6 +8,9 @@ import { Role } from './role.entity';
 @Entity({ name: 'invitations' })
 // One pending invitation per (normalised) email and organization.
 @Index('uq_invitations_pending_email', ['organizationId', 'email'], { unique: true, where: '"accepted_at" IS NULL' })
+// The retention sweep finds finished invitations by when they finished: accepted, or expired.
+@Index('ix_invitations_accepted', ['acceptedAt'], { where: '"accepted_at" IS NOT NULL' })
+@Index('ix_invitations_pending_expiry', ['expiresAt'], { where: '"accepted_at" IS NULL' })
 export class Invitation {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_invitations' })
   id!: string;

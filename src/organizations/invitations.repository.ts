@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import { Invitation } from './invitation.entity';
 import { Role } from './role.entity';
@@ -107,6 +108,21 @@ export class InvitationsRepository {
 
   async deleteInvitation(id: string): Promise<void> {
     await this.repository.delete({ id });
+  }
+
+  /**
+   * One batch of the retention sweep: invitations accepted, or expired unaccepted, more than
+   * `ageSeconds` ago. A revoked one (its inviter lost the right) is unaccepted and expires within
+   * 30 days of its creation, so it goes by its expiry too.
+   */
+  deleteFinishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(
+      this.tx,
+      'invitations',
+      [{ column: 'accepted_at' }, { column: 'expires_at', also: 'accepted_at IS NULL' }],
+      ageSeconds,
+      limit,
+    );
   }
 }
 

@@ -106,6 +106,11 @@ export class InvitationsService {
     });
   }
 
+  /** One batch of the retention sweep (INVITATION_RETENTION): invitations accepted or expired more than `ageSeconds` ago. */
+  deleteFinishedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.invitations.deleteFinishedBefore(ageSeconds, limit);
+  }
+
   /** Revokes an invitation: it is deleted and its token stops working. */
   revokeInvitation(principal: Principal, id: string): Promise<void> {
     return this.tx.run(async () => {

@@ -22,6 +22,11 @@ export interface MembershipView {
   role: Role;
 }
 
+/** A membership with its organization (deleted ones too), role and user. */
+export interface MembershipRecord extends MemberView {
+  organization: Organization;
+}
+
 /** The memberships table: every membership is written here and nowhere else. */
 @Injectable()
 export class MembershipsRepository {
@@ -78,6 +83,21 @@ export class MembershipsRepository {
     return membership
       ? { membership, organization: membership.organization as Organization, role: membership.role as Role }
       : null;
+  }
+
+  /** Every membership of the user, in live and deleted organizations, oldest first. */
+  async findAllOfUser(userId: string): Promise<MembershipRecord[]> {
+    const memberships = await this.members()
+      .withDeleted()
+      .innerJoinAndSelect('membership.organization', 'organization')
+      .where('membership.userId = :userId', { userId })
+      .orderBy('membership.createdAt', 'ASC')
+      .addOrderBy('membership.id', 'ASC')
+      .getMany();
+    return memberships.map((membership) => ({
+      ...toMemberView(membership),
+      organization: membership.organization as Organization,
+    }));
   }
 
   /** Every live organization of the user with their role there, oldest membership first. */

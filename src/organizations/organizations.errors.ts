@@ -96,6 +96,17 @@ export class LastOwnerError extends AppError {
   }
 }
 
+/** An account deletion would leave organizations with members but no owner. */
+export class LastOwnerOfOrganizationsError extends AppError {
+  constructor(organizationIds: string[]) {
+    super(
+      'last_owner',
+      'The account is the last owner of organizations that have other members: make another member an owner first',
+      { organization_ids: organizationIds },
+    );
+  }
+}
+
 export class LastOrganizationError extends AppError {
   constructor() {
     super('last_organization', 'This is your only organization; it cannot be deleted');

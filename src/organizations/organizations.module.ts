@@ -19,6 +19,7 @@ import { OrganizationAccess } from './organization-access';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
+import { PersonalDataService } from './personal-data.service';
 import { RolesController } from './roles.controller';
 import { RolesRepository } from './roles.repository';
 import { RolesService } from './roles.service';
@@ -40,7 +41,8 @@ import { RolesService } from './roles.service';
     InvitationsService,
     InvitationAcceptanceService,
     InvitationMailer,
+    PersonalDataService,
   ],
-  exports: [OrganizationsService],
+  exports: [OrganizationsService, InvitationsService, PersonalDataService],
 })
 export class OrganizationsModule {}

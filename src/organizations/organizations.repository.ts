@@ -56,6 +56,20 @@ export class OrganizationsRepository {
       .getOne();
   }
 
+  /**
+   * Locks organizations' rows, deleted ones too, until the transaction ends: in id order, so two
+   * use cases that lock several never wait for each other in a cycle.
+   */
+  async lockAll(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.manager.query('SELECT id FROM organizations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+  }
+
+  /** Deletes the row for good; its memberships and invitations go with it (foreign keys). */
+  async erase(id: string): Promise<void> {
+    await this.manager.getRepository(Organization).delete({ id });
+  }
+
   /** Deleted organizations keep their slug reserved. */
   isSlugTakenByAnother(slug: string, id: string): Promise<boolean> {
     return this.manager

@@ -58,4 +58,9 @@ export class RolesRepository {
   async deleteRole(id: string): Promise<void> {
     await this.repository.delete({ id });
   }
+
+  /** The organization's own roles (an erased organization's, once nothing holds or offers them). */
+  async deleteAllOfOrganization(organizationId: string): Promise<void> {
+    await this.repository.delete({ organizationId });
+  }
 }

@@ -38,7 +38,7 @@ function setUp(session: Partial<Session>) {
   const metrics = { refreshReuse: { inc: () => undefined } } as unknown as MetricsService;
   const logger = { warn: () => undefined } as unknown as Logger;
   const events = { emit: () => Promise.resolve() } as unknown as EventsService;
-  const settings = { maxLifetime: 86_400, reuseGraceSeconds: GRACE_SECONDS };
+  const settings = { maxLifetime: 86_400, reuseGraceSeconds: GRACE_SECONDS, maxPerUser: 100 };
   const reuse = new RefreshTokenReuse(settings, sessions, audit, metrics, events, logger);
   const claims: RefreshTokenClaims = { sub: row.userId, sid: row.id, jti: randomUUID(), iat: 0, exp: 0, typ: 'refresh' };
   return { reuse, claims, revoked, audited, row };

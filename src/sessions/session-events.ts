@@ -9,6 +9,8 @@ const EVENT_REASONS: Record<RevocationReason, SessionRevocationReason> = {
   session_deleted: 'revoked_by_user',
   password_changed: 'password_changed',
   password_reset: 'password_reset',
+  session_limit: 'session_limit',
+  account_deleted: 'account_deleted',
 };
 
 /** identity.session.revoked, in the transaction of the revocation. */

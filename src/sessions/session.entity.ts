@@ -7,6 +7,10 @@ import { User } from '../users/user.entity';
  * the newest token's jti is stored (and of its predecessor, for the concurrent-refresh grace).
  */
 @Entity({ name: 'sessions' })
+// The session cap reads a user's sessions not revoked; the retention sweep finds ended ones by when they ended.
+@Index('ix_sessions_user_live', ['userId'], { where: '"revoked_at" IS NULL' })
+@Index('ix_sessions_expired', ['expiresAt'], { where: '"revoked_at" IS NULL' })
+@Index('ix_sessions_revoked', ['revokedAt'], { where: '"revoked_at" IS NOT NULL' })
 export class Session {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sessions' })
   id!: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { SystemRole } from '../common/request/principal';
+import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
 import {
   organizationIsLive,
@@ -25,6 +26,12 @@ export interface NewSession {
   userAgent: string | null;
   ip: string | null;
   expiresAt: Date;
+}
+
+/** A session revoked to make room for a new one (MAX_SESSIONS_PER_USER). */
+export interface EvictedSession {
+  id: string;
+  organizationId: string | null;
 }
 
 export interface Rotation {
@@ -71,7 +78,8 @@ const LIVE_READS: Record<LiveReads, { statement: string; columns: string }> = {
   role: { statement: 'live_session_role', columns: `u.id, u.email, u.role, ${ROLE_IN_ORGANIZATION.select('u.id', '$3::uuid')}` },
 };
 
-export type RevocationReason = 'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset';
+export type RevocationReason =
+  'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset' | 'session_limit' | 'account_deleted';
 
 @Injectable()
 export class SessionsRepository {
@@ -85,11 +93,27 @@ export class SessionsRepository {
     return this.repository.findOneBy({ id });
   }
 
-  async insert(session: NewSession): Promise<void> {
-    await this.tx.prepared(
-      'insert_session',
-      `INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
+  /**
+   * Inserts a new session and, in the same statement (login's round trip stays one), revokes the
+   * user's least recently used live sessions beyond `maxLive` (the new one counts). Answers the
+   * sessions revoked: none in the common case. The statement does not see its own insert, so
+   * it keeps the `maxLive - 1` most recently used of the others. Two sign-ins of one user at the
+   * same moment do not see each other's: the user may then be over by one until the next sign-in.
+   */
+  async insertWithinLimit(session: NewSession, maxLive: number): Promise<EvictedSession[]> {
+    const rows = await this.tx.prepared<{ id: string; organization_id: string | null }>(
+      'insert_session_within_limit',
+      `WITH inserted AS (
+         INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now()))
+       UPDATE sessions SET revoked_at = now(), revoked_reason = 'session_limit'
+        WHERE id IN (
+          SELECT id FROM sessions
+           WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+           ORDER BY last_used_at DESC, created_at DESC, id DESC
+          OFFSET $8)
+          AND revoked_at IS NULL
+        RETURNING id, organization_id`,
       [
         session.id,
         session.userId,
@@ -98,8 +122,10 @@ export class SessionsRepository {
         session.userAgent,
         session.ip,
         session.expiresAt,
+        maxLive - 1,
       ],
     );
+    return rows.map((row) => ({ id: row.id, organizationId: row.organization_id }));
   }
 
   /**
@@ -214,6 +240,32 @@ export class SessionsRepository {
       .orderBy('session.lastUsedAt', 'DESC')
       .addOrderBy('session.createdAt', 'DESC')
       .getMany();
+  }
+
+  /** Every session of the user, live or ended, oldest first: what an export shows. */
+  findAllOfUser(userId: string): Promise<Session[]> {
+    return this.repository
+      .createQueryBuilder('session')
+      .where('session.userId = :userId', { userId })
+      .orderBy('session.createdAt', 'ASC')
+      .addOrderBy('session.id', 'ASC')
+      .getMany();
+  }
+
+  /** Deletes every session row of the user (an account deletion, once they are revoked). */
+  async deleteAllOfUser(userId: string): Promise<void> {
+    await this.repository.delete({ userId });
+  }
+
+  /** One batch of the retention sweep: sessions revoked, or expired, more than `ageSeconds` ago. */
+  deleteEndedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return deleteBatch(
+      this.tx,
+      'sessions',
+      [{ column: 'revoked_at' }, { column: 'expires_at', also: 'revoked_at IS NULL' }],
+      ageSeconds,
+      limit,
+    );
   }
 
   /**

@@ -15,7 +15,7 @@ import type { User } from '../users/user.entity';
 import { Session } from './session.entity';
 import { announceRevocation } from './session-events';
 import { SessionNotFoundError } from './sessions.errors';
-import { LiveReads, LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
+import { EvictedSession, LiveReads, LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
 
 export type { LiveReads } from './sessions.repository';
 
@@ -52,6 +52,8 @@ export class SessionsService {
    * Opens a session in the user's current organization and issues its first token pair: the
    * session row and its audit event in one transaction, while the access token is signed on the
    * thread pool. Neither token leaves before the session is stored; a failed write discards both.
+   * Beyond MAX_SESSIONS_PER_USER live sessions, the same statement revokes the least recently
+   * used (audited and announced, reason session_limit).
    */
   async open({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
     const sessionId = randomUUID();
@@ -61,15 +63,19 @@ export class SessionsService {
     const sessionEnd = new Date(Date.now() + Math.min(this.tokenSettings.refreshTokenTtl, this.settings.maxLifetime) * 1000);
     const [, pair] = await Promise.all([
       this.tx.run(async () => {
-        await this.sessions.insert({
-          id: sessionId,
-          userId: user.id,
-          organizationId: current?.id ?? null,
-          refreshTokenHash: sha256Hex(jti),
-          userAgent: client.userAgent,
-          ip: client.ip,
-          expiresAt: sessionEnd,
-        });
+        const evicted = await this.sessions.insertWithinLimit(
+          {
+            id: sessionId,
+            userId: user.id,
+            organizationId: current?.id ?? null,
+            refreshTokenHash: sha256Hex(jti),
+            userAgent: client.userAgent,
+            ip: client.ip,
+            expiresAt: sessionEnd,
+          },
+          this.settings.maxPerUser,
+        );
+        for (const session of evicted) await this.recordEviction(user.id, session);
         await this.audit.record({
           type: 'login.succeeded',
           actorUserId: user.id,
@@ -132,10 +138,41 @@ export class SessionsService {
     });
   }
 
+  /** Every session of the user, live or ended (GET /me/export). */
+  listAllOfUser(userId: string): Promise<Session[]> {
+    return this.sessions.findAllOfUser(userId);
+  }
+
+  /**
+   * An account deletion, inside its transaction: every live session is revoked (announced, so the
+   * mesh drops its tokens at once), then every session row of the user is deleted.
+   */
+  async endAllOfUser(userId: string): Promise<void> {
+    await this.revokeAllOfUser(userId, 'account_deleted');
+    await this.sessions.deleteAllOfUser(userId);
+  }
+
+  /** One batch of the retention sweep (SESSION_RETENTION): sessions that ended more than `ageSeconds` ago. */
+  deleteEndedBefore(ageSeconds: number, limit: number): Promise<number> {
+    return this.sessions.deleteEndedBefore(ageSeconds, limit);
+  }
+
   /** Revokes every live session of the user but `exceptId`; inside the caller's transaction. */
   async revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
     const revoked = await this.sessions.revokeAllOfUser(userId, reason, exceptId);
     for (const id of revoked) await announceRevocation(this.events, { id, userId }, reason);
+  }
+
+  /** A session revoked by a sign-in beyond MAX_SESSIONS_PER_USER. */
+  private async recordEviction(userId: string, session: EvictedSession): Promise<void> {
+    await this.audit.record({
+      type: 'session.revoked',
+      actorUserId: userId,
+      organizationId: session.organizationId,
+      targetId: session.id,
+      details: { reason: 'session_limit' },
+    });
+    await announceRevocation(this.events, { id: session.id, userId }, 'session_limit');
   }
 
   private recordRevocation(principal: Principal, sessionId: string, reason: RevocationReason): Promise<void> {

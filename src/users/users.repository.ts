@@ -84,6 +84,20 @@ export class UsersRepository {
     return id === undefined ? null : this.findById(id);
   }
 
+  /**
+   * Locks the user's row until the transaction ends, against a second deletion of the account.
+   * FOR NO KEY UPDATE: rows that reference the user (a session being opened, a membership being
+   * added) may still be written meanwhile, so those use cases never wait on a deletion while
+   * holding what it needs next (an organization's lock).
+   */
+  lockForDeletion(id: string): Promise<User | null> {
+    return this.repository.createQueryBuilder('user').setLock('for_no_key_update').where('user.id = :id', { id }).getOne();
+  }
+
+  async deleteUser(id: string): Promise<void> {
+    await this.repository.delete({ id });
+  }
+
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.repository.update({ id }, { passwordHash });
   }

@@ -72,6 +72,21 @@ export class UsersService {
     return user;
   }
 
+  /** The user, locked until the transaction ends (an account deletion); null once deleted. */
+  lockForDeletion(id: string): Promise<User | null> {
+    return this.users.lockForDeletion(id);
+  }
+
+  /**
+   * Deletes the users row (name, email and password hash with it) and announces it
+   * (identity.user.deleted), inside the caller's transaction. The caller has first ended what
+   * refers to it; what is left (email tokens, sessions, memberships) goes by the foreign keys.
+   */
+  async deleteUser(id: string): Promise<void> {
+    await this.users.deleteUser(id);
+    await this.events.emit('identity.user.deleted', id, { user_id: id });
+  }
+
   rememberOrganization(id: string, organizationId: string): Promise<void> {
     return this.users.updateLastOrganization(id, organizationId);
   }

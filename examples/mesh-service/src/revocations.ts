@@ -34,6 +34,7 @@ export interface IdentityEvent {
 export const REVOKING_EVENTS = [
   'identity.session.revoked',
   'identity.user.password_changed',
+  'identity.user.deleted',
   'identity.member.removed',
   'identity.member.role_changed',
   'identity.role.updated',
@@ -55,6 +56,7 @@ interface Cutoff {
  * - `session.revoked` (logout, refresh-token reuse, password change or reset, a session ended by
  *   its user): that session's tokens;
  * - `user.password_changed`: the user's tokens (the session that changed it refreshes);
+ * - `user.deleted`: the user's tokens (each of their sessions is also announced revoked);
  * - `member.removed`, `member.role_changed`: the member's tokens for that organization;
  * - `role.updated`: tokens carrying that role in that organization (their permissions changed);
  * - `organization.deleted`: every token scoped to it.
@@ -87,6 +89,8 @@ export class RevocationSet {
         return;
       case 'identity.user.password_changed':
         return this.cut(`user:${data.user_id}`, at, forgetAt);
+      case 'identity.user.deleted':
+        return this.cut(`deleted:${data.user_id}`, at, forgetAt);
       case 'identity.member.removed':
       case 'identity.member.role_changed':
         return this.cut(`member:${data.organization_id}:${data.member?.user?.id}`, at, forgetAt);
@@ -100,7 +104,10 @@ export class RevocationSet {
   /** Why the token no longer counts, or undefined when it still does. */
   reasonToRefuse(claims: AccessClaims): string | undefined {
     if (this.live(this.sessions.get(claims.sid))) return 'the session was revoked';
-    const checks: [string, string][] = [[`user:${claims.sub}`, 'the password changed']];
+    const checks: [string, string][] = [
+      [`deleted:${claims.sub}`, 'the account was deleted'],
+      [`user:${claims.sub}`, 'the password changed'],
+    ];
     if (claims.org_id !== null) {
       checks.push(
         [`organization:${claims.org_id}`, 'the organization was deleted'],

@@ -57,6 +57,16 @@ describe('RevocationSet', () => {
     expect(revocations.reasonToRefuse(token({ org_id: null, org_role: null }))).toBe('the password changed');
   });
 
+  it('refuses every token of a deleted account issued up to the event', () => {
+    const revocations = set();
+    revocations.apply(event('identity.user.deleted', { user_id: USER }));
+    expect(revocations.reasonToRefuse(token())).toBe('the account was deleted');
+    expect(revocations.reasonToRefuse(token({ sid: 'another-session', org_id: null, org_role: null }))).toBe(
+      'the account was deleted',
+    );
+    expect(revocations.reasonToRefuse(token({ sub: 'another-user' }))).toBeUndefined();
+  });
+
   it('ignores events that take nothing away', () => {
     const revocations = set();
     revocations.apply(event('identity.member.added', { organization_id: ORG, member: { user: { id: USER } } }));

@@ -595,11 +595,35 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete the caller's account for good
+         * @description Erases the account: name, email and password hash, every session (revoked at once), every membership, and the organizations where the caller is the only member. Audit events keep the user id, without the email or name. The email may register again. Wrong passwords count toward the login throttle of the account and client address.
+         */
+        delete: operations["deleteMe"];
         options?: never;
         head?: never;
         /** Change the caller's name */
         patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the service holds about the caller (GDPR art. 15 and 20)
+         * @description The user, every membership (deleted organizations too), every stored session and every audit event by or about the caller, read as one consistent snapshot. Never a hash or a token.
+         */
+        get: operations["exportMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -1155,6 +1179,79 @@ export interface components {
         };
         UserEnvelope: {
             user: components["schemas"]["UserResponse"];
+        };
+        DeleteAccountDto: {
+            /** @description The account's current password. */
+            password: string;
+            /**
+             * @description The current code of the authenticator app, required when the account has TOTP on.
+             * @example 123456
+             */
+            code?: string;
+        };
+        ExportedOrganization: {
+            /**
+             * Format: uuid
+             * @description UUID of the organization.
+             */
+            id: string;
+            /** @example acme-corp */
+            slug: string;
+            /** @example Acme Corp */
+            name: string;
+            /**
+             * @description The caller's role in this organization: owner, admin, developer, analyst, viewer, or a custom role's key.
+             * @example owner
+             */
+            role: string;
+            /**
+             * Format: uuid
+             * @description The membership id.
+             */
+            membership_id: string;
+            /**
+             * Format: date-time
+             * @description When the caller became a member.
+             */
+            joined_at: string;
+            /**
+             * Format: date-time
+             * @description When the organization was deleted (it no longer shows anywhere else), or null.
+             */
+            deleted_at: string | null;
+        };
+        ExportedSession: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The organization its tokens were scoped to.
+             */
+            organization_id: string | null;
+            /**
+             * Format: date-time
+             * @description Sign-in time.
+             */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description logout, refresh_reuse, session_deleted, password_changed, password_reset or session_limit */
+            revoked_reason: string | null;
+            user_agent: string | null;
+            ip: string | null;
+        };
+        AccountExportResponse: {
+            user: components["schemas"]["UserResponse"];
+            /** @description Every membership, oldest first, deleted organizations too. */
+            organizations: components["schemas"]["ExportedOrganization"][];
+            /** @description Every session still stored: live, revoked and expired (kept SESSION_RETENTION after they end). */
+            sessions: components["schemas"]["ExportedSession"][];
+            /** @description Every audit event by or about the caller (their sessions, memberships, failed logins with their email), oldest first. */
+            audit_events: components["schemas"]["AuditEventResponse"][];
         };
     };
     responses: never;
@@ -3273,6 +3370,102 @@ export interface operations {
             };
         };
     };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteAccountDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not authenticated, or the password (or the TOTP code) is wrong (invalid_credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller is the last owner of an organization that has other members: make another member an owner first (last_owner; details.organization_ids) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many wrong passwords: the login throttle of the account and client address (rate_limited, with Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     updateMe: {
         parameters: {
             query?: never;
@@ -3332,6 +3525,34 @@ export interface operations {
             };
             /** @description Request body is not application/json (unsupported_media_type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    exportMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountExportResponse"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
