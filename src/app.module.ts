@@ -7,6 +7,7 @@ import { AccountModule } from './account/account.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { PublicUrlModule } from './common/http/public-url';
 import { RequestValidationPipe } from './common/http/validation';
 import { LoggerModule } from './common/logging/logger.module';
 import { Settings } from './config/settings';
@@ -42,6 +43,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(dataSource),
         SecretsModule.forRoot(cipher),
+        PublicUrlModule,
         MetricsModule,
         AuditModule,
         HealthModule,

@@ -8,6 +8,7 @@ import { LOGIN_SETTINGS, LoginSettings } from './login.settings';
 import { MAIL_SETTINGS, MailSettings } from './mail.settings';
 import { METRICS_SETTINGS, MetricsSettings } from './metrics.settings';
 import { ORGANIZATION_SETTINGS, OrganizationSettings } from './organizations.settings';
+import { PAGES_SETTINGS, PagesSettings } from './pages.settings';
 import { PASSWORD_SETTINGS, PasswordSettings } from './passwords.settings';
 import { IP_LIMIT_SETTINGS, RATE_LIMIT_STORE_SETTINGS, RateLimitSettings } from './rate-limit.settings';
 import { RETENTION_SETTINGS, RetentionSettings } from './retention.settings';
@@ -41,6 +42,7 @@ export interface Settings {
   events: EventSettings;
   introspection: IntrospectionSettings;
   retention: RetentionSettings;
+  pages: PagesSettings;
 }
 
 /** The slices' classes (their injection tokens), by the Settings field that holds them. */
@@ -60,6 +62,7 @@ export const SETTINGS_SLICES = {
   events: EventSettings,
   introspection: IntrospectionSettings,
   retention: RetentionSettings,
+  pages: PagesSettings,
 } as const satisfies { [K in keyof Settings]: abstract new () => Settings[K] };
 
 /** Every parser table, in the order `.env.example` and docs/configuration.md list them. */
@@ -79,6 +82,7 @@ export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[]
   { title: 'Events', table: EVENT_SETTINGS },
   { title: 'Introspection', table: INTROSPECTION_SETTINGS },
   { title: 'Retention', table: RETENTION_SETTINGS },
+  { title: 'Pages', table: PAGES_SETTINGS },
 ] as { title: string; table: SettingsTable<unknown> }[];
 
 /** Reads and validates the environment; every bad variable is listed in one error. */
@@ -105,6 +109,8 @@ export function loadSettings(env: Env = process.env): Settings {
     events: read(EVENT_SETTINGS),
     introspection: read(INTROSPECTION_SETTINGS),
     retention: read(RETENTION_SETTINGS),
+    // On by default only where emailed links point at this service: a front end of its own answers them otherwise.
+    pages: { hosted: read(PAGES_SETTINGS).hosted ?? mail.publicUrl === undefined },
   };
   problems.push(...checkTokenKeys(settings.tokens));
   if (settings.server.nodeEnv === 'production') problems.push(...productionRefusals(settings));
@@ -129,7 +135,11 @@ export function productionRefusals({ tokens, passwords, database, secrets, mail 
       'DATA_ENCRYPTION_KEY (32 random bytes: openssl rand -base64 32) is required when NODE_ENV=production: it encrypts the keys stored in the database',
     );
   }
-  if (!isHttpsOrLocalhost(mail.publicUrl)) {
+  if (mail.publicUrl === undefined) {
+    refusals.push(
+      'PUBLIC_URL is required when NODE_ENV=production: email links would point at http://localhost, which no recipient can reach',
+    );
+  } else if (!isHttpsOrLocalhost(mail.publicUrl)) {
     refusals.push(
       'PUBLIC_URL must be an https:// URL when NODE_ENV=production (http:// only for localhost): email links carry tokens',
     );
