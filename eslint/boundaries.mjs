@@ -23,6 +23,7 @@ export const ALLOWED_IMPORTS = {
   sessions: ['config', 'common', 'database', 'audit', 'events', 'metrics', 'organizations', 'rate-limit', 'tokens', 'users'],
   auth: ['config', 'common', 'database', 'audit', 'metrics', 'organizations', 'rate-limit', 'sessions', 'tokens', 'users'],
   account: ['config', 'common', 'database', 'audit', 'auth', 'mail', 'organizations', 'rate-limit', 'sessions', 'users'],
+  pages: ['config', 'common'],
   retention: ['config', 'common', 'database', 'metrics', 'audit', 'account', 'events', 'mail', 'organizations', 'sessions'],
 };
 

@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PagesModule } from './pages/pages.module';
 import { RetentionModule } from './retention/retention.module';
 import { DataCipher } from './secrets/data-cipher';
 import { SecretsModule } from './secrets/secrets.module';
@@ -56,6 +57,7 @@ export class AppModule {
         AuthModule,
         AccountModule,
         RetentionModule,
+        ...(settings.pages.hosted ? [PagesModule] : []),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
