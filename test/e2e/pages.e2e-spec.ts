@@ -107,4 +107,193 @@ describe('the service’s own pages, in a browser', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('resets a password through the form, from the link of the email asked for on the sign-in page, by keyboard alone', async () => {
+    const user = await registerUser(t.api);
+    const { page, problems, response } = await visit(`${origin()}/sign-in`);
+    expectStrictPage(response);
+    await screenshots(page, 'sign-in');
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    // The focus moved to the step's email field: type, then Enter sends the form.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('forgot-email');
+    await page.keyboard.type(user.email);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').getByText(`If ${user.email} has an account`).waitFor();
+    await screenshots(page, 'sign-in-forgot');
+
+    const link = linkIn(await smtp.waitFor(user.email, /reset your password/i));
+    expect(link.startsWith(`${origin()}/reset-password?token=`)).toBe(true);
+    const reset = await visit(link);
+    expectStrictPage(reset.response);
+    expect(reset.page.url()).toBe(`${origin()}/reset-password`);
+    await screenshots(reset.page, 'reset-password');
+
+    // Two different passwords: the page says so and does not send them.
+    await reset.page.getByLabel('New password', { exact: true }).fill('a-new-password-1');
+    await reset.page.getByLabel('Repeat the new password').fill('a-new-password-2');
+    await reset.page.getByRole('button', { name: 'Change password' }).click();
+    await reset.page.getByRole('alert').getByText('The two passwords are not the same.', { exact: false }).waitFor();
+    await screenshots(reset.page, 'reset-password-mismatch');
+
+    const password = 'a-brand-new-password';
+    await reset.page.getByLabel('New password', { exact: true }).fill(password);
+    await reset.page.getByLabel('Repeat the new password').fill(password);
+    await reset.page.getByRole('button', { name: 'Change password' }).click();
+    await reset.page.getByRole('heading', { name: 'Password changed' }).waitFor();
+    expect(await focusedText(reset.page)).toBe('Password changed');
+    await screenshots(reset.page, 'reset-password-done');
+    await t.api().post('/api/v1/login').send({ username: user.email, password: user.password }).expect(401);
+    await loginAs(t.api, { email: user.email, password });
+    expect([...problems, ...reset.problems]).toEqual([]);
+    await page.close();
+    await reset.page.close();
+  });
+
+  it('signs in with Tab and Enter only, says what is wrong with a wrong password, and signs out', async () => {
+    const user = await registerUser(t.api);
+    const { page, problems } = await visit(`${origin()}/sign-in`);
+
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+    await page.keyboard.type(user.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not-the-password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText('The email or password is wrong.').waitFor();
+    expect(await focusedText(page)).toBe('The email or password is wrong.');
+    await screenshots(page, 'sign-in-wrong-password');
+
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText(`Signed in as ${user.email}`).waitFor();
+    await page.getByText(/this browser/).waitFor();
+    await screenshots(page, 'account-security');
+
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    await page.waitForURL(`${origin()}/sign-in`);
+    // Signed out for real: the page sends a signed-out visitor to sign in.
+    await page.goto(`${origin()}/account/security`);
+    await page.waitForURL(`${origin()}/sign-in?next=/account/security`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('accepts an invitation into an existing account: sign in on the page, back to the invitation, accept', async () => {
+    const team = await createTeam(t.api);
+    const invitee = await registerUser(t.api);
+    await invite(t.api, team.owner.token, invitee.email, SYSTEM_ROLE_IDS.developer);
+    const link = linkIn(await smtp.waitFor(invitee.email, /you are invited/i));
+    expect(link.startsWith(`${origin()}/accept-invitation?token=`)).toBe(true);
+
+    const { page, problems, response } = await visit(link);
+    expectStrictPage(response);
+    await page.getByRole('heading', { name: 'Sign in to accept' }).waitFor();
+    expect(page.url()).toBe(`${origin()}/accept-invitation`);
+    await screenshots(page, 'accept-invitation-sign-in');
+
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(`${origin()}/sign-in?next=/accept-invitation`);
+    await page.getByLabel('Email', { exact: true }).fill(invitee.email);
+    await page.getByLabel('Password', { exact: true }).fill(invitee.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${origin()}/accept-invitation`);
+    await page.getByText(`You are signed in as ${invitee.email}.`).waitFor();
+    await screenshots(page, 'accept-invitation-accept');
+
+    await page.getByRole('button', { name: 'Accept the invitation' }).click();
+    await page.getByText('You joined the organization as Developer.').waitFor();
+    await screenshots(page, 'accept-invitation-done');
+    const session = await loginAs(t.api, invitee);
+    expect(session.organizations.map((organization) => organization.id)).toContain(team.organizationId);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('accepts an invitation as a new person: the page creates the account, which then signs in', async () => {
+    const team = await createTeam(t.api);
+    const newcomer = newCredentials();
+    await invite(t.api, team.owner.token, newcomer.email, SYSTEM_ROLE_IDS.viewer);
+    const link = linkIn(await smtp.waitFor(newcomer.email, /you are invited/i));
+
+    const { page, problems } = await visit(link);
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await screenshots(page, 'accept-invitation-create');
+    await page.getByLabel('Your name').fill(newcomer.name);
+    await page.getByLabel('Password', { exact: true }).fill(newcomer.password);
+    await page.getByLabel('Repeat the password').fill(newcomer.password);
+    await page.getByRole('button', { name: 'Create account and accept' }).click();
+    await page.getByText('You joined the organization as Viewer.').waitFor();
+
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email', { exact: true }).fill(newcomer.email);
+    await page.getByLabel('Password', { exact: true }).fill(newcomer.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText(`Signed in as ${newcomer.email}`).waitFor();
+    const session = await loginAs(t.api, newcomer);
+    expect(session.current_organization?.id).toBe(team.organizationId);
+
+    // The same link again, signed in: used up.
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Accept the invitation' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/invalid, used already or withdrawn/)
+      .waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the API answers under their own policy, the pages out of the OpenAPI document, and 404 in the error shape', async () => {
+    const api = await t.api().get('/api/v1/me').expect(401);
+    expect(api.headers['content-security-policy']).not.toBe(PAGE_CSP);
+    expect(api.headers['content-security-policy']).toContain("default-src 'self'");
+    const document = await t.api().get('/api/openapi.json').expect(200);
+    const paths = Object.keys(document.body.paths as Record<string, unknown>);
+    for (const page of ['/verify-email', '/reset-password', '/accept-invitation', '/sign-in', '/account/security']) {
+      expect(paths).not.toContain(page);
+      await t.api().get(page).expect(200).expect('Content-Type', 'text/html; charset=utf-8');
+    }
+    const stylesheet = await t.api().get('/pages/pages.css').expect(200);
+    expect(stylesheet.headers['content-type']).toBe('text/css; charset=utf-8');
+    const qrcode = await t.api().get('/pages/qrcode.mjs').expect(200);
+    expect(qrcode.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    for (const unknown of ['/pages/nothing.js', '/pages/..%2Fpages.service.ts', '/account/elsewhere', '/nothing']) {
+      const answer = await t.api().get(unknown).expect(404);
+      expect(answer.body).toEqual({ code: 'not_found', message: expect.any(String), details: null });
+    }
+  });
+});
+
+describe('the service’s own pages with a front end of its own (PUBLIC_URL set)', () => {
+  const smtp = new SmtpSink();
+  let smtpPort: number;
+  beforeAll(async () => {
+    smtpPort = await smtp.start();
+  });
+  const t = useTestApp(() => ({
+    env: { ...MAIL_ENV, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, PUBLIC_URL: 'https://app.example.com' },
+  }));
+  afterAll(async () => {
+    await smtp.stop();
+  });
+
+  it('sends links to PUBLIC_URL and answers the pages’ paths 404 in the error shape (HOSTED_PAGES off by default)', async () => {
+    const user = await registerUser(t.api);
+    expect(linkIn(await smtp.waitFor(user.email, /confirm your email/i))).toMatch(
+      /^https:\/\/app\.example\.com\/verify-email\?token=/,
+    );
+    for (const page of [
+      '/verify-email',
+      '/reset-password',
+      '/accept-invitation',
+      '/sign-in',
+      '/account/security',
+      '/pages/pages.css',
+    ]) {
+      const answer = await t.api().get(page).expect(404);
+      expect(answer.body).toEqual({ code: 'not_found', message: expect.any(String), details: null });
+    }
+  });
 });
