@@ -22,6 +22,8 @@ const Page = (): MethodDecorator =>
   applyDecorators(
     Header('Content-Type', 'text/html; charset=utf-8'),
     Header('Content-Security-Policy', PAGE_CSP),
+    // The older header for the same: helmet's SAMEORIGIN would let a page of this origin frame them.
+    Header('X-Frame-Options', 'DENY'),
     Header('Referrer-Policy', 'no-referrer'),
     Header('Cache-Control', 'no-store'),
     Header('Pragma', 'no-cache'),

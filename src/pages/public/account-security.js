@@ -184,8 +184,31 @@ onSubmit(byId('passkey-form'), async (data) => {
 
 // Sessions
 
+/** "Firefox on Android" from a User-Agent: enough to recognise one's own devices. */
+function deviceOf(userAgent) {
+  if (!userAgent) return 'Unknown device';
+  const browser =
+    [
+      ['Edg/', 'Edge'],
+      ['Firefox/', 'Firefox'],
+      ['Chrome/', 'Chrome'],
+      ['Safari/', 'Safari'],
+    ].find(([marker]) => userAgent.includes(marker))?.[1] ?? 'A browser';
+  const system =
+    [
+      ['Android', 'Android'],
+      ['iPhone', 'iPhone'],
+      ['iPad', 'iPad'],
+      ['Windows', 'Windows'],
+      ['Mac OS X', 'macOS'],
+      ['CrOS', 'ChromeOS'],
+      ['Linux', 'Linux'],
+    ].find(([marker]) => userAgent.includes(marker))?.[1] ?? null;
+  return system ? `${browser} on ${system}` : userAgent.slice(0, 60);
+}
+
 function describeSession(session) {
-  const device = session.user_agent ?? 'Unknown device';
+  const device = deviceOf(session.user_agent);
   const where = session.ip ? ` · ${session.ip}` : '';
   const current = session.current ? ' · this browser' : '';
   return `${device}${where} · signed in ${when(session.created_at)} · last active ${when(session.last_used_at)}${current}`;
@@ -201,7 +224,7 @@ async function loadSessions() {
           : row(
               describeSession(session),
               'Sign out',
-              `Sign out the session from ${session.user_agent ?? 'an unknown device'}`,
+              `Sign out the session of ${deviceOf(session.user_agent)}, signed in ${when(session.created_at)}`,
               () => revokeSession(session),
             ),
       ),
