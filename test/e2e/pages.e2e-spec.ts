@@ -149,7 +149,7 @@ describe('the service’s own pages, in a browser', () => {
     await reset.page.close();
   });
 
-  it('signs in with Tab and Enter only, says what is wrong with a wrong password, and signs out', async () => {
+  it('signs in with Tab and Enter only, says what is wrong with a wrong password, signs out another session, and signs out', async () => {
     const user = await registerUser(t.api);
     const { page, problems } = await visit(`${origin()}/sign-in`);
 
@@ -169,6 +169,17 @@ describe('the service’s own pages, in a browser', () => {
     await page.getByText(`Signed in as ${user.email}`).waitFor();
     await page.getByText(/this browser/).waitFor();
     await screenshots(page, 'account-security');
+
+    // A session elsewhere (another device) is listed, and signing it out from here ends it.
+    const elsewhere = await loginAs(t.api, user);
+    await page.reload();
+    const signOutElsewhere = page.getByRole('button', { name: /^Sign out the session of/ });
+    await signOutElsewhere.waitFor();
+    await screenshots(page, 'account-security-sessions');
+    await signOutElsewhere.click();
+    await page.getByRole('status').getByText('That session is signed out.').waitFor();
+    await t.api().get('/api/v1/me').set('Authorization', `Bearer ${elsewhere.token}`).expect(401);
+    expect(await signOutElsewhere.count()).toBe(0);
 
     await page.getByRole('button', { name: 'Sign out' }).first().click();
     await page.waitForURL(`${origin()}/sign-in`);
