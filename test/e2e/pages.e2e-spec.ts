@@ -23,8 +23,14 @@ function linkIn(email: ReceivedEmail): string {
 }
 
 /** The text of the element that has the keyboard focus: where a screen reader is. */
+// Strings run in the page: the tests are compiled without the DOM's types.
 function focusedText(page: Page): Promise<string> {
-  return page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+  return page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+}
+
+/** The id of the element that has the keyboard focus. */
+function focusedId(page: Page): Promise<string> {
+  return page.evaluate<string>("document.activeElement?.id ?? ''");
 }
 
 interface Visit {
@@ -115,7 +121,7 @@ describe('the service’s own pages, in a browser', () => {
     await screenshots(page, 'sign-in');
     await page.getByRole('button', { name: 'Forgot your password?' }).click();
     // The focus moved to the step's email field: type, then Enter sends the form.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('forgot-email');
+    expect(await focusedId(page)).toBe('forgot-email');
     await page.keyboard.type(user.email);
     await page.keyboard.press('Enter');
     await page.getByRole('status').getByText(`If ${user.email} has an account`).waitFor();
@@ -154,7 +160,7 @@ describe('the service’s own pages, in a browser', () => {
     const { page, problems } = await visit(`${origin()}/sign-in`);
 
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+    expect(await focusedId(page)).toBe('email');
     await page.keyboard.type(user.email);
     await page.keyboard.press('Tab');
     await page.keyboard.type('not-the-password');
