@@ -19,7 +19,8 @@ function failed(failure, own = {}) {
     return;
   }
   notice.textContent = '';
-  showError(error, messageOf(failure, own));
+  showError(error, messageOf(failure, { sign_in_required: 'For your safety, sign in again before changing passkeys.', ...own }));
+  byId('sign-in-again-row').hidden = !(failure instanceof ApiError && failure.code === 'sign_in_required');
 }
 
 const PASSWORD_MESSAGES = { invalid_credentials: 'The password is wrong.', unauthorized: 'The password is wrong.' };
@@ -71,7 +72,10 @@ onSubmit(byId('totp-confirm-form'), async (data) => {
     tell('Two-step verification is on.');
     showRecoveryCodes(recovery_codes);
   } catch (failure) {
-    failed(failure, { invalid_credentials: 'That code is not right. Enter the newest code from the app.' });
+    failed(failure, {
+      invalid_request: 'That code is not right. Enter the newest code from the app.',
+      conflict: 'This set-up has expired or two-step verification is on already. Reload the page.',
+    });
     byId('totp-code').select();
   }
 });
@@ -247,11 +251,14 @@ async function revokeSession(session) {
 
 // The account
 
-byId('sign-out').addEventListener('click', async () => {
+async function signOut(then) {
   await api('/logout', { auth: true }).catch(() => undefined);
   clearSession();
-  location.assign('/sign-in');
-});
+  location.assign(then);
+}
+
+byId('sign-out').addEventListener('click', () => signOut('/sign-in'));
+byId('sign-in-again').addEventListener('click', () => signOut('/sign-in?next=/account/security'));
 
 byId('resend').addEventListener('click', async () => {
   try {
