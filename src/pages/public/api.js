@@ -65,7 +65,9 @@ export async function api(path, { method = 'POST', body, auth = false } = {}) {
   const session = auth ? readSession() : null;
   if (auth && !session) throw new ApiError(401, { code: 'unauthorized', message: 'Sign in first.' });
   let result = await send(method, path, body, session?.token);
-  if (auth && result.status === 401 && session.refresh_token) {
+  // Only an access token refused as such (expired, revoked) is worth a refresh: a wrong password
+  // (invalid_credentials) or a fresh sign-in asked for (sign_in_required) is an answer.
+  if (auth && result.status === 401 && result.answer?.code === 'unauthorized' && session.refresh_token) {
     const refreshed = await send('POST', '/refresh-token', { refresh_token: session.refresh_token });
     if (refreshed.ok) {
       saveSession(refreshed.answer);
