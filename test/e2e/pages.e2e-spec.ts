@@ -67,6 +67,10 @@ describe('the service’s own pages, in a browser', () => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    // Every CSP violation, reported by the page itself (an init script runs outside the page's policy).
+    await page.addInitScript(
+      "document.addEventListener('securitypolicyviolation', (event) => console.error('CSP violation: ' + event.effectiveDirective + ' ' + event.blockedURI))",
+    );
     const response = await page.goto(url);
     if (!response) throw new Error(`no answer for ${url}`);
     return { page, problems, response };
@@ -259,6 +263,21 @@ describe('the service’s own pages, in a browser', () => {
       .getByText(/invalid, used already or withdrawn/)
       .waitFor();
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('has the browser enforce the pages’ policy: an inline style or script is refused, and the test sees it', async () => {
+    const { page, problems } = await visit(`${origin()}/sign-in`);
+    await page.evaluate("document.head.insertAdjacentHTML('beforeend', '<style>body { display: none }</style>')");
+    await page.evaluate(
+      "const script = document.createElement('script'); script.textContent = 'window.inlineRan = true'; document.head.append(script)",
+    );
+    await page.waitForFunction('document.readyState === "complete"');
+    expect(await page.evaluate('window.inlineRan === true')).toBe(false);
+    expect(await page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+    const violations = () => problems.filter((problem) => problem.startsWith('CSP violation'));
+    for (let tries = 0; violations().length < 2 && tries < 50; tries += 1) await page.waitForTimeout(50);
+    expect(violations()).toEqual([expect.stringContaining('style-src'), expect.stringContaining('script-src')]);
     await page.close();
   });
 
