@@ -181,6 +181,7 @@ onSubmit(byId('passkey-form'), async (data) => {
     byId('passkey-form').reset();
     tell(`Passkey ${passkey.name} is added.`);
     await loadPasskeys();
+    byId('passkeys-title').focus();
   } catch (failure) {
     failed(failure);
   }
