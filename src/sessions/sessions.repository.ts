@@ -80,7 +80,15 @@ const LIVE_READS: Record<LiveReads, { statement: string; columns: string }> = {
 };
 
 export type RevocationReason =
-  'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset' | 'session_limit' | 'account_deleted';
+  | 'logout'
+  | 'refresh_reuse'
+  | 'session_deleted'
+  | 'password_changed'
+  | 'password_reset'
+  | 'session_limit'
+  | 'account_deleted'
+  | 'mfa_disabled'
+  | 'recovery_codes_renewed';
 
 @Injectable()
 export class SessionsRepository {
