@@ -17,6 +17,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MfaModule } from './mfa/mfa.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PagesModule } from './pages/pages.module';
 import { RetentionModule } from './retention/retention.module';
@@ -54,6 +55,7 @@ export class AppModule {
         OrganizationsModule,
         TokensModule,
         SessionsModule,
+        MfaModule,
         AuthModule,
         AccountModule,
         RetentionModule,

@@ -22,7 +22,11 @@ export type AuditEventType =
   | 'role.updated'
   | 'role.deleted'
   | 'organization.deleted'
-  | 'user.deleted';
+  | 'user.deleted'
+  | 'mfa.enabled'
+  | 'mfa.disabled'
+  | 'mfa.recovery_codes_renewed'
+  | 'mfa.recovery_code_used';
 
 export interface AuditRecord {
   type: AuditEventType;

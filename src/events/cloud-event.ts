@@ -7,6 +7,8 @@ export const EVENT_TYPES = [
   'identity.user.email_verified',
   'identity.user.password_changed',
   'identity.user.deleted',
+  'identity.user.mfa_enabled',
+  'identity.user.mfa_disabled',
   'identity.session.created',
   'identity.session.revoked',
   'identity.organization.created',
@@ -34,7 +36,9 @@ export type SessionRevocationReason =
   | 'revoked_by_user'
   | 'expired_by_admin'
   | 'session_limit'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'mfa_disabled'
+  | 'recovery_codes_renewed';
 
 /** Where every event goes: one stream, one subject per type under identity.> */
 export const EVENT_STREAM = 'IDENTITY';

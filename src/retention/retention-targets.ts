@@ -5,10 +5,19 @@ import { AuditService } from '../audit/audit.service';
 import { RetentionSettings } from '../config/retention.settings';
 import { EventsService } from '../events/events.service';
 import { MailService } from '../mail/mail.service';
+import { MFA_CHALLENGE_RETENTION_SECONDS, MfaLoginService } from '../mfa/mfa-login.service';
 import { InvitationsService } from '../organizations/invitations.service';
 import { SessionsService } from '../sessions/sessions.service';
 
-export const RETENTION_KINDS = ['session', 'email_token', 'email', 'event', 'invitation', 'audit_event'] as const;
+export const RETENTION_KINDS = [
+  'session',
+  'email_token',
+  'email',
+  'event',
+  'invitation',
+  'audit_event',
+  'mfa_challenge',
+] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 /** One kind of finished row, how long it is kept, and its owner's batch delete. */
@@ -36,6 +45,7 @@ export class RetentionTargets {
     events: EventsService,
     invitations: InvitationsService,
     audit: AuditService,
+    mfaLogins: MfaLoginService,
   ) {
     this.all = [
       { kind: 'session', ageSeconds: settings.sessionSeconds, deleteBatch: (age, n) => sessions.deleteEndedBefore(age, n) },
@@ -52,6 +62,12 @@ export class RetentionTargets {
         deleteBatch: (age, n) => invitations.deleteFinishedBefore(age, n),
       },
       { kind: 'audit_event', ageSeconds: settings.auditSeconds, deleteBatch: (age, n) => audit.deleteOlderThan(age, n) },
+      // The second step of a sign-in: a hash and times, of no use once finished; a fixed day, no setting.
+      {
+        kind: 'mfa_challenge',
+        ageSeconds: MFA_CHALLENGE_RETENTION_SECONDS,
+        deleteBatch: (age, n) => mfaLogins.deleteFinishedBefore(age, n),
+      },
     ];
   }
 }

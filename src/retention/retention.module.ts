@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AccountModule } from '../account/account.module';
 import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
+import { MfaModule } from '../mfa/mfa.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { RetentionLock } from './retention-lock.repository';
@@ -15,7 +16,7 @@ import { RetentionTargets } from './retention-targets';
  * tables, on a schedule, one replica at a time.
  */
 @Module({
-  imports: [SessionsModule, AccountModule, MailModule, EventsModule, OrganizationsModule],
+  imports: [SessionsModule, AccountModule, MailModule, EventsModule, OrganizationsModule, MfaModule],
   providers: [RetentionLock, RetentionTargets, RetentionSweeper],
   exports: [RetentionSweeper],
 })

@@ -1,6 +1,6 @@
 import type { SessionRevocationReason } from '../events/cloud-event';
 import { EventsService } from '../events/events.service';
-import type { RevocationReason } from './sessions.repository';
+import type { RevocationReason } from './session-rows';
 
 /** The reason an event tells for each stored one: a session its user ended is `revoked_by_user`. */
 const EVENT_REASONS: Record<RevocationReason, SessionRevocationReason> = {
@@ -11,6 +11,8 @@ const EVENT_REASONS: Record<RevocationReason, SessionRevocationReason> = {
   password_reset: 'password_reset',
   session_limit: 'session_limit',
   account_deleted: 'account_deleted',
+  mfa_disabled: 'mfa_disabled',
+  recovery_codes_renewed: 'recovery_codes_renewed',
 };
 
 /** identity.session.revoked, in the transaction of the revocation. */
