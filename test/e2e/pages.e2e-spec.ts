@@ -7,6 +7,7 @@ import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { PAGE_CSP } from '../../src/pages/pages.controller';
 import { Browser, launchBrowser } from '../support/browser';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
+import { codeAt, freshStep } from '../support/mfa';
 import { ReceivedEmail, SmtpSink } from '../support/smtp-sink';
 import { createTeam, invite } from '../support/team';
 import { useTestApp } from '../support/test-app';
@@ -31,6 +32,13 @@ function focusedText(page: Page): Promise<string> {
 /** The id of the element that has the keyboard focus. */
 function focusedId(page: Page): Promise<string> {
   return page.evaluate<string>("document.activeElement?.id ?? ''");
+}
+
+/** Email and password typed into /sign-in, sent with Enter. */
+async function signInOnPage(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('Email', { exact: true }).fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
 }
 
 interface Visit {
@@ -262,6 +270,84 @@ describe('the service’s own pages, in a browser', () => {
       .getByRole('alert')
       .getByText(/invalid, used already or withdrawn/)
       .waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('enrols TOTP on /account/security from the key on the page, then signs in with a code and with a recovery code', async () => {
+    const user = await registerUser(t.api);
+    const { page, problems } = await visit(`${origin()}/sign-in`);
+    await signInOnPage(page, user);
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText('Off. With an authenticator app').waitFor();
+
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const qr = page.getByRole('img', { name: 'QR code holding your authenticator key' });
+    await qr.waitFor();
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/gif;base64,/);
+    // The key as a person would type it into the app.
+    const secret = (await page.locator('#totp-secret').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(await focusedId(page)).toBe('totp-code');
+    await screenshots(page, 'account-security-totp-enrol');
+
+    const step = await freshStep();
+    await page.keyboard.type('000000');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText('That code is not right.', { exact: false }).waitFor();
+    await page.getByLabel('Code from the app').fill(codeAt(secret, step));
+    await page.getByLabel('Code from the app').press('Enter');
+    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    const recoveryCodes = (await page.locator('#recovery-codes li').allTextContents()).map((code) => code.trim());
+    expect(recoveryCodes).toHaveLength(10);
+    await screenshots(page, 'account-security-recovery-codes');
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByText('On: signing in needs a code').waitFor();
+    await screenshots(page, 'account-security-totp-on');
+
+    // Signed out, the password alone no longer signs in: the page asks for the code.
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${origin()}/sign-in`);
+    await signInOnPage(page, user);
+    await page.getByRole('heading', { name: 'Second step' }).waitFor();
+    expect(await focusedId(page)).toBe('code');
+    await screenshots(page, 'sign-in-second-step');
+    // The code that confirmed the enrolment is used up; the next one signs in.
+    await page.keyboard.type(codeAt(secret, step));
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText('That code is not right.', { exact: false }).waitFor();
+    await page.getByLabel('Code from your authenticator app').fill(codeAt(secret, step + 1));
+    await page.getByLabel('Code from your authenticator app').press('Enter');
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText(`Signed in as ${user.email}`).waitFor();
+
+    // A recovery code, once.
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${origin()}/sign-in`);
+    await signInOnPage(page, user);
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    expect(await focusedId(page)).toBe('recovery-code');
+    await screenshots(page, 'sign-in-recovery-code');
+    await page.keyboard.type(recoveryCodes[0]);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText('On: signing in needs a code').waitFor();
+
+    // New recovery codes with the password, then off.
+    await page.getByLabel('Password for new recovery codes').fill(user.password);
+    await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    const renewed = (await page.locator('#recovery-codes li').allTextContents()).map((code) => code.trim());
+    expect(renewed).toHaveLength(10);
+    expect(renewed).not.toContain(recoveryCodes[1]);
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByLabel('Password to turn it off').fill('not-the-password');
+    await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    await page.getByRole('alert').getByText('The password is wrong.').waitFor();
+    await page.getByLabel('Password to turn it off').fill(user.password);
+    await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
+    await page.getByRole('status').getByText('Two-step verification is off.', { exact: false }).waitFor();
+    await loginAs(t.api, user);
     expect(problems).toEqual([]);
     await page.close();
   });
