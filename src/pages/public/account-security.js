@@ -148,6 +148,8 @@ async function loadPasskeys() {
           )),
     );
   } catch (failure) {
+    // A service without the passkeys feature answers 404: the section has nothing to offer then.
+    if (failure instanceof ApiError && failure.status === 404) byId('passkeys-section').hidden = true;
     list.replaceChildren(row('Passkeys cannot be shown right now.'));
     if (failure instanceof ApiError && failure.status === 401) failed(failure);
   }
