@@ -158,8 +158,8 @@ async function loadPasskeys() {
 async function deletePasskey(passkey) {
   try {
     await api(`/me/passkeys/${encodeURIComponent(passkey.id)}`, { method: 'DELETE', auth: true });
-    tell(`Passkey ${passkey.name} is deleted.`);
     await loadPasskeys();
+    tell(`Passkey ${passkey.name} is deleted.`);
     byId('passkeys-title').focus();
   } catch (failure) {
     failed(failure);
@@ -181,8 +181,8 @@ onSubmit(byId('passkey-form'), async (data) => {
   try {
     const { passkey } = await api('/me/passkeys', { body: { credential, ...(name ? { name } : {}) }, auth: true });
     byId('passkey-form').reset();
-    tell(`Passkey ${passkey.name} is added.`);
     await loadPasskeys();
+    tell(`Passkey ${passkey.name} is added.`);
     byId('passkeys-title').focus();
   } catch (failure) {
     failed(failure);
@@ -244,8 +244,8 @@ async function loadSessions() {
 async function revokeSession(session) {
   try {
     await api(`/me/sessions/${encodeURIComponent(session.id)}`, { method: 'DELETE', auth: true });
-    tell('That session is signed out.');
     await loadSessions();
+    tell('That session is signed out.');
     byId('sessions-title').focus();
   } catch (failure) {
     failed(failure);
