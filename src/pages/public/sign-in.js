@@ -133,7 +133,10 @@ byId('passkey-sign-in').addEventListener('click', async () => {
     showError(
       error,
       failure instanceof ApiError
-        ? messageOf(failure, { unauthorized: 'This passkey is not known here, or the request expired. Try again.' })
+        ? messageOf(failure, {
+            unauthorized: 'This passkey is not known here, or the request expired. Try again.',
+            not_found: 'Signing in with a passkey is not available here. Use your password.',
+          })
         : passkeyProblem(failure),
     );
   }
