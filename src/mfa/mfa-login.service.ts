@@ -12,7 +12,14 @@ import { AttemptOutcome, LoginThrottle } from '../rate-limit/login-throttle';
 import { IssuedSession, SessionsService } from '../sessions/sessions.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { InvalidMfaTokenError, MfaMethod, MfaRequiredError, OneSecondFactorError, WrongSecondFactorError } from './mfa.errors';
+import {
+  InvalidMfaTokenError,
+  MfaMethod,
+  MfaRequiredError,
+  NoPasskeyOptionsError,
+  OneSecondFactorError,
+  WrongSecondFactorError,
+} from './mfa.errors';
 import { MfaChallenge } from './mfa-challenge.entity';
 import { MfaChallengesRepository } from './mfa-challenges.repository';
 import { PasskeySecondFactor } from './passkey-second-factor';
@@ -140,7 +147,7 @@ export class MfaLoginService {
         return this.totp.useRecoveryCode(challenge.userId, factor.code);
       case 'passkey':
         // Options first (POST /login/mfa/passkey-options); their challenge is used up either way.
-        if (!challenge.passkeyChallengeToken) return false;
+        if (!challenge.passkeyChallengeToken) throw new NoPasskeyOptionsError();
         return this.passkeys.verify(challenge.userId, challenge.passkeyChallengeToken, factor.response);
     }
   }

@@ -71,10 +71,13 @@ export class TotpFactorsRepository {
 
   /** Removes the user's factor, pending or confirmed; true when a confirmed one was removed. */
   async delete(userId: string): Promise<boolean> {
-    const rows = await this.tx.manager.query<{ confirmed_at: Date | null }[]>(
-      'DELETE FROM mfa_totp_factors WHERE user_id = $1 RETURNING confirmed_at',
-      [userId],
-    );
-    return rows.some((row) => row.confirmed_at !== null);
+    const result = await this.repository
+      .createQueryBuilder()
+      .delete()
+      .from(TotpFactor)
+      .where('user_id = :userId', { userId })
+      .returning('confirmed_at')
+      .execute();
+    return (result.raw as { confirmed_at: Date | null }[]).some((row) => row.confirmed_at !== null);
   }
 }
