@@ -20,8 +20,7 @@ import {
   OneSecondFactorError,
   WrongSecondFactorError,
 } from './mfa.errors';
-import { MfaChallenge } from './mfa-challenge.entity';
-import { MfaChallengesRepository } from './mfa-challenges.repository';
+import { LiveChallenge, MfaChallengesRepository } from './mfa-challenges.repository';
 import { PasskeySecondFactor } from './passkey-second-factor';
 import { TotpFactors } from './totp-factors.service';
 
@@ -139,7 +138,7 @@ export class MfaLoginService {
     });
   }
 
-  private async isRight(challenge: MfaChallenge, factor: Factor): Promise<boolean> {
+  private async isRight(challenge: LiveChallenge, factor: Factor): Promise<boolean> {
     switch (factor.kind) {
       case 'totp':
         return this.totp.verifyCode(challenge.userId, factor.code);
