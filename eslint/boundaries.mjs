@@ -9,7 +9,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 export const ALLOWED_IMPORTS = {
   config: [],
   common: ['config'],
-  secrets: ['config'],
+  secrets: ['config', 'common'],
   database: ['config', 'common'],
   metrics: ['config', 'common'],
   audit: ['config', 'common', 'database'],

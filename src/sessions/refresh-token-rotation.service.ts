@@ -15,8 +15,9 @@ import { NotAMemberError } from '../organizations/organizations.errors';
 import { RefreshTokenClaims, TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users/users.service';
 import { RefreshTokenReuse } from './refresh-token-reuse';
+import type { RotatedSession, Rotation } from './session-rows';
 import { InvalidRefreshTokenError } from './sessions.errors';
-import { RotatedSession, Rotation, SessionsRepository } from './sessions.repository';
+import { SessionsRepository } from './sessions.repository';
 import { IssuedSession, pickCurrentOrganization } from './sessions.service';
 
 /**
@@ -108,9 +109,9 @@ export class RefreshTokenRotationService {
   }
 
   /** The new pair, signed once the row says when the session ends (sliding, capped by its maximum). */
-  private async issue(rotated: RotatedSession, current: OrganizationScope | null, jti: string): Promise<IssuedSession> {
+  private issue(rotated: RotatedSession, current: OrganizationScope | null, jti: string): IssuedSession {
     const { user, organizations } = rotated.profile;
-    const pair = await this.tokens.signPair({ user, sessionId: rotated.id, organization: current }, rotated.expiresAt, jti);
+    const pair = this.tokens.signPair({ user, sessionId: rotated.id, organization: current }, rotated.expiresAt, jti);
     return { ...pair, user, currentOrganization: current, organizations };
   }
 
