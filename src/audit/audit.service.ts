@@ -22,7 +22,9 @@ export type AuditEventType =
   | 'role.updated'
   | 'role.deleted'
   | 'organization.deleted'
-  | 'user.deleted';
+  | 'user.deleted'
+  | 'passkey.added'
+  | 'passkey.removed';
 
 export interface AuditRecord {
   type: AuditEventType;

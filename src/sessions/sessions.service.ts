@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 
 import { AuditService } from '../audit/audit.service';
+import type { AuditDetails } from '../audit/audit-event.entity';
 import { isUuid, sha256Hex } from '../common/crypto';
 import type { ClientInfo, Principal } from '../common/request/principal';
 import { SessionSettings } from '../config/sessions.settings';
@@ -53,9 +54,10 @@ export class SessionsService {
    * session row and its audit event in one transaction, while the access token is signed on the
    * thread pool. Neither token leaves before the session is stored; a failed write discards both.
    * Beyond MAX_SESSIONS_PER_USER live sessions, the same statement revokes the least recently
-   * used (audited and announced, reason session_limit).
+   * used (audited and announced, reason session_limit). `signIn` tells the audit event how the
+   * user signed in, when not with the password (`{method: 'passkey', passkey_id}`).
    */
-  async open({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
+  async open({ user, organizations }: ProfileView, client: ClientInfo, signIn?: AuditDetails): Promise<IssuedSession> {
     const sessionId = randomUUID();
     const jti = randomUUID();
     const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
@@ -81,6 +83,7 @@ export class SessionsService {
           actorUserId: user.id,
           organizationId: current?.id,
           targetId: sessionId,
+          ...(signIn ? { details: signIn } : {}),
         });
         // An extension of the contract's table, so the mesh sees sign-ins; a third insert only with NATS_URL.
         await this.events.emit('identity.session.created', sessionId, {
@@ -109,6 +112,11 @@ export class SessionsService {
       await this.sessions.touch(claims.sid, LAST_USED_RESOLUTION_SECONDS);
     }
     return live;
+  }
+
+  /** When the session was opened (the sign-in), while it exists: how fresh the caller's sign-in is. */
+  async openedAt(sessionId: string): Promise<Date | null> {
+    return (await this.sessions.findById(sessionId))?.createdAt ?? null;
   }
 
   /** POST /logout: revokes the caller's session; its tokens stop working at once. */

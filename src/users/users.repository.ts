@@ -51,6 +51,16 @@ export class UsersRepository {
     return row ? { user: userFromRow(row), also: also.read(row) } : null;
   }
 
+  /** The account by id (no password hash) with another module's read model, in one statement. */
+  async findByIdWith<T>(id: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
+    const [row] = await this.tx.prepared<UserRow & Record<string, unknown>>(
+      `find_user_by_id_with_${also.column}`,
+      `SELECT ${USER_COLUMNS}, ${also.select('u.id')} FROM users u WHERE u.id = $1`,
+      [id],
+    );
+    return row ? { user: userFromRow(row), also: also.read(row) } : null;
+  }
+
   /** The password hash alone, for re-checking a signed-in user's current password. */
   async findPasswordHash(id: string): Promise<string | undefined> {
     const user = await this.repository

@@ -45,6 +45,11 @@ export class UsersService {
     return this.users.findByEmailWithPasswordHash(normalizeEmail(email), also);
   }
 
+  /** The account by id with another module's read model, in one statement (a passwordless sign-in's profile). */
+  findByIdWith<T>(id: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
+    return this.users.findByIdWith(id, also);
+  }
+
   findPasswordHash(id: string): Promise<string | undefined> {
     return this.users.findPasswordHash(id);
   }
