@@ -16,6 +16,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PasskeysModule } from './mfa/passkeys.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RetentionModule } from './retention/retention.module';
 import { DataCipher } from './secrets/data-cipher';
@@ -53,6 +54,7 @@ export class AppModule {
         SessionsModule,
         AuthModule,
         AccountModule,
+        PasskeysModule,
         RetentionModule,
       ],
       providers: [
