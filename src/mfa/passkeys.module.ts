@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { EventsModule } from '../events/events.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
@@ -21,7 +22,7 @@ import { WebauthnRelyingParty } from './webauthn-relying-party';
  * retention sweep.
  */
 @Module({
-  imports: [UsersModule, SessionsModule, RateLimitModule],
+  imports: [EventsModule, UsersModule, SessionsModule, RateLimitModule],
   controllers: [PasskeysController, PasskeyLoginController],
   providers: [
     PasskeysRepository,
