@@ -5,10 +5,19 @@ import { AuditService } from '../audit/audit.service';
 import { RetentionSettings } from '../config/retention.settings';
 import { EventsService } from '../events/events.service';
 import { MailService } from '../mail/mail.service';
+import { WebauthnChallenges } from '../mfa/webauthn-challenges.service';
 import { InvitationsService } from '../organizations/invitations.service';
 import { SessionsService } from '../sessions/sessions.service';
 
-export const RETENTION_KINDS = ['session', 'email_token', 'email', 'event', 'invitation', 'audit_event'] as const;
+export const RETENTION_KINDS = [
+  'session',
+  'email_token',
+  'webauthn_challenge',
+  'email',
+  'event',
+  'invitation',
+  'audit_event',
+] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 /** One kind of finished row, how long it is kept, and its owner's batch delete. */
@@ -32,6 +41,7 @@ export class RetentionTargets {
     settings: RetentionSettings,
     sessions: SessionsService,
     emailTokens: EmailTokensService,
+    challenges: WebauthnChallenges,
     mail: MailService,
     events: EventsService,
     invitations: InvitationsService,
@@ -43,6 +53,12 @@ export class RetentionTargets {
         kind: 'email_token',
         ageSeconds: settings.emailTokenSeconds,
         deleteBatch: (age, n) => emailTokens.deleteFinishedBefore(age, n),
+      },
+      // Passkey ceremony challenges are tokens of the same kind: single use, short lived.
+      {
+        kind: 'webauthn_challenge',
+        ageSeconds: settings.emailTokenSeconds,
+        deleteBatch: (age, n) => challenges.deleteFinishedBefore(age, n),
       },
       { kind: 'email', ageSeconds: settings.outboxSeconds, deleteBatch: (age, n) => mail.deleteDoneBefore(age, n) },
       { kind: 'event', ageSeconds: settings.outboxSeconds, deleteBatch: (age, n) => events.deletePublishedBefore(age, n) },
