@@ -16,7 +16,7 @@ import { defaultShutdownDelayMs, SERVER_SETTINGS, ServerSettings } from './serve
 import { SESSION_SETTINGS, SessionSettings } from './sessions.settings';
 import { Env, readTable, SettingsTable } from './setting';
 import { checkTokenKeys, secretWeakness, TOKEN_SETTINGS, TokenSettings } from './tokens.settings';
-import { WEBAUTHN_SETTINGS, webauthnRefusals,WebauthnSettings } from './webauthn.settings';
+import { WEBAUTHN_SETTINGS, webauthnRefusals, WebauthnSettings } from './webauthn.settings';
 
 export class InvalidSettingsError extends Error {
   constructor(readonly problems: string[]) {
