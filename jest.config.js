@@ -18,7 +18,7 @@ const common = {
   rootDir: '.',
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|token-types|strtok3|uint8array-extras|@tokenizer|jose|openapi-typescript|openapi-fetch|openapi-typescript-helpers|parse-json|index-to-position|change-case|supports-color|content-disposition|cookie)/)',
+    '/node_modules/(?!(@nestjs|file-type|token-types|strtok3|uint8array-extras|@tokenizer|jose|openapi-typescript|openapi-fetch|openapi-typescript-helpers|parse-json|index-to-position|change-case|supports-color|content-disposition|cookie|@scure|@noble|@otplib)/)',
   ],
 };
 

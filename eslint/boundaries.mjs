@@ -9,7 +9,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 export const ALLOWED_IMPORTS = {
   config: [],
   common: ['config'],
-  secrets: ['config'],
+  secrets: ['config', 'common'],
   database: ['config', 'common'],
   metrics: ['config', 'common'],
   audit: ['config', 'common', 'database'],
@@ -21,7 +21,6 @@ export const ALLOWED_IMPORTS = {
   organizations: ['config', 'common', 'database', 'audit', 'events', 'mail', 'rate-limit', 'users'],
   tokens: ['config', 'common', 'database', 'secrets'],
   sessions: ['config', 'common', 'database', 'audit', 'events', 'metrics', 'organizations', 'rate-limit', 'tokens', 'users'],
-  auth: ['config', 'common', 'database', 'audit', 'metrics', 'mfa', 'organizations', 'rate-limit', 'sessions', 'tokens', 'users'],
   mfa: [
     'config',
     'common',
@@ -35,6 +34,7 @@ export const ALLOWED_IMPORTS = {
     'sessions',
     'users',
   ],
+  auth: ['config', 'common', 'database', 'audit', 'metrics', 'mfa', 'organizations', 'rate-limit', 'sessions', 'tokens', 'users'],
   account: ['config', 'common', 'database', 'audit', 'auth', 'mail', 'mfa', 'organizations', 'rate-limit', 'sessions', 'users'],
   retention: [
     'config',

@@ -16,6 +16,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MfaModule } from './mfa/mfa.module';
 import { PasskeysModule } from './mfa/passkeys.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RetentionModule } from './retention/retention.module';
@@ -52,6 +53,7 @@ export class AppModule {
         OrganizationsModule,
         TokensModule,
         SessionsModule,
+        MfaModule,
         AuthModule,
         AccountModule,
         PasskeysModule,

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 
 import { MailModule } from '../mail/mail.module';
+import { MfaModule } from '../mfa/mfa.module';
+import { TotpCodeCheck } from '../mfa/totp-code-check';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -17,11 +19,11 @@ import { MeService } from './me.service';
 import { PasswordConfirmation } from './password-confirmation';
 import { PasswordsService } from './passwords.service';
 import { RegistrationService } from './registration.service';
-import { NoSecondFactor, SecondFactorCheck } from './second-factor';
+import { SecondFactorCheck } from './second-factor';
 
 /** The caller's own account: registration, /me (export and deletion too), email verification, passwords. */
 @Module({
-  imports: [UsersModule, OrganizationsModule, SessionsModule, MailModule, RateLimitModule],
+  imports: [UsersModule, OrganizationsModule, SessionsModule, MailModule, RateLimitModule, MfaModule],
   controllers: [AccountController, MeController],
   providers: [
     RegistrationService,
@@ -32,8 +34,8 @@ import { NoSecondFactor, SecondFactorCheck } from './second-factor';
     EmailTokensService,
     EmailTokensRepository,
     PasswordConfirmation,
-    // The seam of the second factor: issue 16's MFA module replaces NoSecondFactor.
-    { provide: SecondFactorCheck, useClass: NoSecondFactor },
+    // The second factor of DELETE /me: the TOTP code, when the account has TOTP on.
+    { provide: SecondFactorCheck, useExisting: TotpCodeCheck },
     AccountDeletionService,
     AccountExportService,
   ],

@@ -32,8 +32,8 @@ export class MeController {
   @ApiOkResponse({ type: MeResponse })
   @ApiErrors([401])
   @NeedsProfile()
-  getMe(@CurrentPrincipal() principal: Principal, @CurrentProfile() profile: ProfileView): MeResponse {
-    return toMeResponse(this.me.profileOf(principal, profile));
+  async getMe(@CurrentPrincipal() principal: Principal, @CurrentProfile() profile: ProfileView): Promise<MeResponse> {
+    return toMeResponse(await this.me.profileOf(principal, profile));
   }
 
   @Patch()

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
 import { AppError } from '../common/errors/app-error';
 
 /**
@@ -7,19 +5,10 @@ import { AppError } from '../common/errors/app-error';
  * an account with TOTP on. Checked inside the login throttle's attempt, after the password, so a
  * wrong code counts as a failure like a wrong password.
  *
- * The seam for the MFA module (issue 16): it provides an implementation that answers an error
- * (a missing or wrong code) when the account has TOTP on, and AccountModule binds
- * SecondFactorCheck to it instead of NoSecondFactor.
+ * AccountModule binds it to the MFA module's TotpCodeCheck, which answers an error (a missing or
+ * wrong code) when the account has TOTP on, and null otherwise.
  */
 export abstract class SecondFactorCheck {
   /** Null when the action may go on; otherwise the error to answer. */
   abstract verify(userId: string, code: string | undefined): Promise<AppError | null>;
-}
-
-/** No account has a second factor: every action goes on. */
-@Injectable()
-export class NoSecondFactor extends SecondFactorCheck {
-  verify(): Promise<AppError | null> {
-    return Promise.resolve(null);
-  }
 }

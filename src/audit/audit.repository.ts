@@ -31,6 +31,25 @@ export function auditEventInsert(event: NewAuditEvent, first = 1): { sql: string
   };
 }
 
+/**
+ * The INSERT of one audit event per row of `source` (a WITH clause's name, with columns `id` and
+ * `organization_id`): `event` with its targetId and organizationId taken from each row.
+ */
+export function auditEventsInsertFrom(
+  event: Omit<NewAuditEvent, 'targetId' | 'organizationId'>,
+  source: string,
+  first = 1,
+): { sql: string; values: unknown[] } {
+  const values = [event.type, event.actorUserId, JSON.stringify(event.details), event.ip, event.requestId];
+  const [type, actor, details, ip, requestId] = values.map((_value, index) => `$${first + index}`);
+  return {
+    sql:
+      'INSERT INTO audit_events (type, actor_user_id, organization_id, target_id, details, ip, request_id) ' +
+      `SELECT ${type}, ${actor}::uuid, organization_id, id, ${details}::jsonb, ${ip}, ${requestId} FROM ${source}`,
+    values,
+  };
+}
+
 @Injectable()
 export class AuditRepository {
   constructor(private readonly tx: TransactionHost) {}

@@ -24,7 +24,11 @@ export type AuditEventType =
   | 'organization.deleted'
   | 'user.deleted'
   | 'passkey.added'
-  | 'passkey.removed';
+  | 'passkey.removed'
+  | 'mfa.enabled'
+  | 'mfa.disabled'
+  | 'mfa.recovery_codes_renewed'
+  | 'mfa.recovery_code_used';
 
 export interface AuditRecord {
   type: AuditEventType;

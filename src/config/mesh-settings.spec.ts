@@ -1,14 +1,7 @@
-import { InvalidSettingsError, loadSettings } from './settings';
+import { loadSettings } from './settings';
+import { settingsProblems } from './settings-problems';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof InvalidSettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = settingsProblems;
 
 describe('the settings of the mesh and the gateway', () => {
   it('leaves events, introspection and the audience off by default', () => {

@@ -22,6 +22,8 @@ export class ServerSettings {
    * stops accepting connections: the load balancer's time to take the replica out of rotation.
    */
   declare readonly shutdownDelayMs: number;
+  /** The service's name as people see it: the issuer an authenticator app shows. */
+  declare readonly name: string;
 }
 
 /** SHUTDOWN_DELAY_MS when unset: a load balancer needs the delay, a terminal does not. */
@@ -33,6 +35,11 @@ export const SERVER_SETTINGS: SettingsTable<ServerSettings> = {
     ['development', 'production', 'test'],
     'development',
     'development, test or production; production refuses unsafe set-ups (docs/configuration.md)',
+  ),
+  name: setting.text(
+    'SERVICE_NAME',
+    'Identity',
+    "The service's name as people see it: the issuer authenticator apps show beside a TOTP code",
   ),
   port: setting.integer('PORT', 8080, 'HTTP port', { min: 0, max: 65535 }),
   host: setting.text('HOST', '0.0.0.0', 'Interface to listen on'),

@@ -1,16 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
-import { InvalidSettingsError, loadSettings } from './settings';
+import { loadSettings } from './settings';
+import { settingsProblems } from './settings-problems';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof InvalidSettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = settingsProblems;
 
 function publicPem(type: 'rsa' | 'ec'): string {
   const { publicKey } =

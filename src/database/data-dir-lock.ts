@@ -1,6 +1,8 @@
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { createFileExclusively } from '../common/files';
 
 export const LOCK_FILE = 'identity-service.lock';
 
@@ -50,20 +52,10 @@ export function lockDataDir(dataDir: string): () => void {
   throw new DataDirInUseError(dir, readHolder(file), file);
 }
 
-/** Written whole to a temporary file, then linked into place: a reader never sees half a lock. */
+/** Written whole, then linked into place: a reader never sees half a lock. */
 function create(file: string): boolean {
   const holder: Holder = { pid: process.pid, hostname: hostname(), started_at: new Date().toISOString() };
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(holder)}\n`);
-  try {
-    linkSync(temporary, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
-  } finally {
-    unlinkSync(temporary);
-  }
+  return createFileExclusively(file, `${JSON.stringify(holder)}\n`, 0o644);
 }
 
 function release(file: string): void {

@@ -9,6 +9,8 @@ export const EVENT_TYPES = [
   'identity.user.deleted',
   'identity.user.passkey_added',
   'identity.user.passkey_removed',
+  'identity.user.mfa_enabled',
+  'identity.user.mfa_disabled',
   'identity.session.created',
   'identity.session.revoked',
   'identity.organization.created',
@@ -36,7 +38,9 @@ export type SessionRevocationReason =
   | 'revoked_by_user'
   | 'expired_by_admin'
   | 'session_limit'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'mfa_disabled'
+  | 'recovery_codes_renewed';
 
 /** Where every event goes: one stream, one subject per type under identity.> */
 export const EVENT_STREAM = 'IDENTITY';

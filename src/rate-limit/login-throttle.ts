@@ -29,7 +29,7 @@ export interface ThrottledAttempt {
   /** The client address (TRUST_PROXY applies); IPv6 counts per /64. */
   address: string | null;
   /** For the metrics: which route checks a password. */
-  action: 'login' | 'change_password' | 'delete_account';
+  action: 'login' | 'change_password' | 'delete_account' | 'mfa_settings';
 }
 
 // At most this many refused attempts are held at once per process; past it they are answered at

@@ -5,18 +5,19 @@ import { AuditService } from '../audit/audit.service';
 import { RetentionSettings } from '../config/retention.settings';
 import { EventsService } from '../events/events.service';
 import { MailService } from '../mail/mail.service';
-import { WebauthnChallenges } from '../mfa/webauthn-challenges.service';
 import { InvitationsService } from '../organizations/invitations.service';
 import { SessionsService } from '../sessions/sessions.service';
+import { SignInChallengeTargets } from './sign-in-challenge-targets';
 
 export const RETENTION_KINDS = [
   'session',
   'email_token',
-  'webauthn_challenge',
   'email',
   'event',
   'invitation',
   'audit_event',
+  'mfa_challenge',
+  'webauthn_challenge',
 ] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
@@ -41,11 +42,11 @@ export class RetentionTargets {
     settings: RetentionSettings,
     sessions: SessionsService,
     emailTokens: EmailTokensService,
-    challenges: WebauthnChallenges,
     mail: MailService,
     events: EventsService,
     invitations: InvitationsService,
     audit: AuditService,
+    signInChallenges: SignInChallengeTargets,
   ) {
     this.all = [
       { kind: 'session', ageSeconds: settings.sessionSeconds, deleteBatch: (age, n) => sessions.deleteEndedBefore(age, n) },
@@ -53,12 +54,6 @@ export class RetentionTargets {
         kind: 'email_token',
         ageSeconds: settings.emailTokenSeconds,
         deleteBatch: (age, n) => emailTokens.deleteFinishedBefore(age, n),
-      },
-      // Passkey ceremony challenges are tokens of the same kind: single use, short lived.
-      {
-        kind: 'webauthn_challenge',
-        ageSeconds: settings.emailTokenSeconds,
-        deleteBatch: (age, n) => challenges.deleteFinishedBefore(age, n),
       },
       { kind: 'email', ageSeconds: settings.outboxSeconds, deleteBatch: (age, n) => mail.deleteDoneBefore(age, n) },
       { kind: 'event', ageSeconds: settings.outboxSeconds, deleteBatch: (age, n) => events.deletePublishedBefore(age, n) },
@@ -68,6 +63,7 @@ export class RetentionTargets {
         deleteBatch: (age, n) => invitations.deleteFinishedBefore(age, n),
       },
       { kind: 'audit_event', ageSeconds: settings.auditSeconds, deleteBatch: (age, n) => audit.deleteOlderThan(age, n) },
+      ...signInChallenges.all,
     ];
   }
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { createFileExclusively } from '../common/files';
 import { parseDataKey } from '../config/secrets.settings';
 import { SettingRefused } from '../config/setting';
 import { Settings } from '../config/settings';
@@ -39,17 +40,7 @@ export function loadDataCipher({ secrets, database }: Pick<Settings, 'secrets' |
  */
 function createKeyFile(file: string): boolean {
   mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  try {
-    linkSync(temporary, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
-  } finally {
-    unlinkSync(temporary);
-  }
+  return createFileExclusively(file, `${randomBytes(32).toString('base64')}\n`, 0o600);
 }
 
 function readKeyFile(file: string): Buffer {

@@ -108,9 +108,9 @@ export class RefreshTokenRotationService {
   }
 
   /** The new pair, signed once the row says when the session ends (sliding, capped by its maximum). */
-  private async issue(rotated: RotatedSession, current: OrganizationScope | null, jti: string): Promise<IssuedSession> {
+  private issue(rotated: RotatedSession, current: OrganizationScope | null, jti: string): IssuedSession {
     const { user, organizations } = rotated.profile;
-    const pair = await this.tokens.signPair({ user, sessionId: rotated.id, organization: current }, rotated.expiresAt, jti);
+    const pair = this.tokens.signPair({ user, sessionId: rotated.id, organization: current }, rotated.expiresAt, jti);
     return { ...pair, user, currentOrganization: current, organizations };
   }
 

@@ -11,6 +11,8 @@ const EVENT_REASONS: Record<RevocationReason, SessionRevocationReason> = {
   password_reset: 'password_reset',
   session_limit: 'session_limit',
   account_deleted: 'account_deleted',
+  mfa_disabled: 'mfa_disabled',
+  recovery_codes_renewed: 'recovery_codes_renewed',
 };
 
 /** identity.session.revoked, in the transaction of the revocation. */

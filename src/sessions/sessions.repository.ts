@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { auditEventInsert, auditEventsInsertFrom, NewAuditEvent } from '../audit/audit.repository';
 import type { SystemRole } from '../common/request/principal';
 import { deleteBatch } from '../database/batch-delete';
 import { TransactionHost } from '../database/transaction-host';
@@ -79,7 +80,15 @@ const LIVE_READS: Record<LiveReads, { statement: string; columns: string }> = {
 };
 
 export type RevocationReason =
-  'logout' | 'refresh_reuse' | 'session_deleted' | 'password_changed' | 'password_reset' | 'session_limit' | 'account_deleted';
+  | 'logout'
+  | 'refresh_reuse'
+  | 'session_deleted'
+  | 'password_changed'
+  | 'password_reset'
+  | 'session_limit'
+  | 'account_deleted'
+  | 'mfa_disabled'
+  | 'recovery_codes_renewed';
 
 @Injectable()
 export class SessionsRepository {
@@ -94,26 +103,37 @@ export class SessionsRepository {
   }
 
   /**
-   * Inserts a new session and, in the same statement (login's round trip stays one), revokes the
-   * user's least recently used live sessions beyond `maxLive` (the new one counts). Answers the
-   * sessions revoked: none in the common case. The statement does not see its own insert, so
-   * it keeps the `maxLive - 1` most recently used of the others. Two sign-ins of one user at the
-   * same moment do not see each other's: the user may then be over by one until the next sign-in.
+   * A sign-in's one write, one statement (atomic without BEGIN/COMMIT): the new session, its
+   * `login.succeeded` audit event, and beyond `maxLive` live sessions the revocation of the least
+   * recently used ones (the statement does not see its own insert, hence `maxLive - 1`), each with
+   * its `session.revoked` audit event. Answers the sessions it revoked: none in the common case.
+   * Two sign-ins of one user at the same moment do not see each other's: the user may then be over
+   * by one until the next sign-in.
    */
-  async insertWithinLimit(session: NewSession, maxLive: number): Promise<EvictedSession[]> {
+  async insertAudited(
+    session: NewSession,
+    maxLive: number,
+    audit: { login: NewAuditEvent; eviction: Omit<NewAuditEvent, 'targetId' | 'organizationId'> },
+  ): Promise<EvictedSession[]> {
+    const login = auditEventInsert(audit.login, 9);
+    const eviction = auditEventsInsertFrom(audit.eviction, 'evicted', 9 + login.values.length);
     const rows = await this.tx.prepared<{ id: string; organization_id: string | null }>(
-      'insert_session_within_limit',
+      'insert_session_audited',
       `WITH inserted AS (
          INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now()))
-       UPDATE sessions SET revoked_at = now(), revoked_reason = 'session_limit'
-        WHERE id IN (
-          SELECT id FROM sessions
-           WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > now()
-           ORDER BY last_used_at DESC, created_at DESC, id DESC
-          OFFSET $8)
-          AND revoked_at IS NULL
-        RETURNING id, organization_id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now())),
+       login_audit AS (${login.sql}),
+       evicted AS (
+         UPDATE sessions SET revoked_at = now(), revoked_reason = 'session_limit'
+          WHERE id IN (
+            SELECT id FROM sessions
+             WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+             ORDER BY last_used_at DESC, created_at DESC, id DESC
+            OFFSET $8)
+            AND revoked_at IS NULL
+          RETURNING id, organization_id),
+       eviction_audit AS (${eviction.sql})
+       SELECT id, organization_id FROM evicted`,
       [
         session.id,
         session.userId,
@@ -123,6 +143,8 @@ export class SessionsRepository {
         session.ip,
         session.expiresAt,
         maxLive - 1,
+        ...login.values,
+        ...eviction.values,
       ],
     );
     return rows.map((row) => ({ id: row.id, organizationId: row.organization_id }));

@@ -16,7 +16,7 @@ import type { User } from '../users/user.entity';
 import { Session } from './session.entity';
 import { announceRevocation } from './session-events';
 import { SessionNotFoundError } from './sessions.errors';
-import { EvictedSession, LiveReads, LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
+import { LiveReads, LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
 
 export type { LiveReads } from './sessions.repository';
 
@@ -51,11 +51,12 @@ export class SessionsService {
 
   /**
    * Opens a session in the user's current organization and issues its first token pair: the
-   * session row and its audit event in one transaction, while the access token is signed on the
-   * thread pool. Neither token leaves before the session is stored; a failed write discards both.
-   * Beyond MAX_SESSIONS_PER_USER live sessions, the same statement revokes the least recently
-   * used (audited and announced, reason session_limit). `signIn` tells the audit event how the
-   * user signed in, when not with the password (`{method: 'passkey', passkey_id}`).
+   * session row and its audit event in one statement (with NATS_URL, in a transaction with the
+   * outbox rows), then the tokens, signed on the event loop. Neither token leaves before the
+   * session is stored; a failed write discards both. Beyond MAX_SESSIONS_PER_USER live sessions,
+   * the same statement revokes the least recently used (audited and announced, reason session_limit).
+   * `signIn` tells the audit event how the user signed in, when not with the password
+   * (`{method: 'passkey', passkey_id}`).
    */
   async open({ user, organizations }: ProfileView, client: ClientInfo, signIn?: AuditDetails): Promise<IssuedSession> {
     const sessionId = randomUUID();
@@ -63,37 +64,40 @@ export class SessionsService {
     const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
     // A new session ends after REFRESH_TOKEN_TTL unless refreshed, and never after SESSION_MAX_LIFETIME.
     const sessionEnd = new Date(Date.now() + Math.min(this.tokenSettings.refreshTokenTtl, this.settings.maxLifetime) * 1000);
-    const [, pair] = await Promise.all([
-      this.tx.run(async () => {
-        const evicted = await this.sessions.insertWithinLimit(
-          {
-            id: sessionId,
-            userId: user.id,
-            organizationId: current?.id ?? null,
-            refreshTokenHash: sha256Hex(jti),
-            userAgent: client.userAgent,
-            ip: client.ip,
-            expiresAt: sessionEnd,
-          },
-          this.settings.maxPerUser,
-        );
-        for (const session of evicted) await this.recordEviction(user.id, session);
-        await this.audit.record({
-          type: 'login.succeeded',
-          actorUserId: user.id,
-          organizationId: current?.id,
-          targetId: sessionId,
-          ...(signIn ? { details: signIn } : {}),
-        });
-        // An extension of the contract's table, so the mesh sees sign-ins; a third insert only with NATS_URL.
-        await this.events.emit('identity.session.created', sessionId, {
-          session_id: sessionId,
-          user_id: user.id,
-          organization_id: current?.id ?? null,
-        });
-      }),
-      this.tokens.signPair({ user, sessionId, organization: current }, sessionEnd, jti),
-    ]);
+    const write = async () => {
+      const evicted = await this.sessions.insertAudited(
+        {
+          id: sessionId,
+          userId: user.id,
+          organizationId: current?.id ?? null,
+          refreshTokenHash: sha256Hex(jti),
+          userAgent: client.userAgent,
+          ip: client.ip,
+          expiresAt: sessionEnd,
+        },
+        this.settings.maxPerUser,
+        {
+          login: this.audit.entry({
+            type: 'login.succeeded',
+            actorUserId: user.id,
+            organizationId: current?.id,
+            targetId: sessionId,
+            ...(signIn ? { details: signIn } : {}),
+          }),
+          eviction: this.audit.entry({ type: 'session.revoked', actorUserId: user.id, details: { reason: 'session_limit' } }),
+        },
+      );
+      for (const session of evicted) await announceRevocation(this.events, { id: session.id, userId: user.id }, 'session_limit');
+      // An extension of the contract's table, so the mesh sees sign-ins.
+      await this.events.emit('identity.session.created', sessionId, {
+        session_id: sessionId,
+        user_id: user.id,
+        organization_id: current?.id ?? null,
+      });
+    };
+    // Without NATS_URL the events write nothing: the one statement is the whole write.
+    await (this.events.enabled ? this.tx.run(write) : write());
+    const pair = this.tokens.signPair({ user, sessionId, organization: current }, sessionEnd, jti);
     return { ...pair, user, currentOrganization: current, organizations };
   }
 
@@ -169,18 +173,6 @@ export class SessionsService {
   async revokeAllOfUser(userId: string, reason: RevocationReason, exceptId?: string): Promise<void> {
     const revoked = await this.sessions.revokeAllOfUser(userId, reason, exceptId);
     for (const id of revoked) await announceRevocation(this.events, { id, userId }, reason);
-  }
-
-  /** A session revoked by a sign-in beyond MAX_SESSIONS_PER_USER. */
-  private async recordEviction(userId: string, session: EvictedSession): Promise<void> {
-    await this.audit.record({
-      type: 'session.revoked',
-      actorUserId: userId,
-      organizationId: session.organizationId,
-      targetId: session.id,
-      details: { reason: 'session_limit' },
-    });
-    await announceRevocation(this.events, { id: session.id, userId }, 'session_limit');
   }
 
   private recordRevocation(principal: Principal, sessionId: string, reason: RevocationReason): Promise<void> {

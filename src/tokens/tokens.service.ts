@@ -1,5 +1,4 @@
 import { createHmac, KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
-import { promisify } from 'node:util';
 
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -70,16 +69,16 @@ export class TokensService {
    * The pair a session hands out: the refresh token carries `refreshJti` (the session row keeps
    * its SHA-256) and ends with the session; the access token ends sooner, or with it.
    */
-  async signPair(subject: SessionSubject, sessionEnd: Date, refreshJti: string): Promise<TokenPair> {
+  signPair(subject: SessionSubject, sessionEnd: Date, refreshJti: string): TokenPair {
     const refreshToken = this.signRefreshToken(subject.user.id, subject.sessionId, sessionEnd, refreshJti);
-    return { token: await this.signAccessToken(subject, sessionEnd), refreshToken };
+    return { token: this.signAccessToken(subject, sessionEnd), refreshToken };
   }
 
   /**
    * An access token for the subject's session; it never outlives the session (`sessionEnd`), as
    * Keycloak caps access tokens at the session's maximum.
    */
-  signAccessToken(subject: SessionSubject, sessionEnd: Date): Promise<string> {
+  signAccessToken(subject: SessionSubject, sessionEnd: Date): string {
     const { organization, user } = subject;
     return this.sign(
       {
@@ -183,18 +182,19 @@ export class TokensService {
   }
 
   /**
-   * Compact JWS (RFC 7515), the same header and claims jsonwebtoken writes. The RSA and ECDSA
-   * signature runs on libuv's thread pool (node:crypto's sign with a callback), so an RSA
-   * signature does not hold up every other request on the event loop. Verification stays with
+   * Compact JWS (RFC 7515), the same header and claims jsonwebtoken writes. Signed on the event
+   * loop: a login's bcrypt comparison fills libuv's thread pool, and a signature sent there waits
+   * behind every comparison queued before it (0.8–1.8 s at 16 connections, `npm run
+   * bench:signing`), where on the event loop it takes 0.2–0.8 ms. Verification stays with
    * @nestjs/jwt.
    */
-  private async sign(payload: Record<string, unknown>, expiresAtMs: number, key: KeyMaterial): Promise<string> {
+  private sign(payload: Record<string, unknown>, expiresAtMs: number, key: KeyMaterial): string {
     const signingKey = key.signingKey as KeyObject;
     const input = signingInput({ alg: key.algorithm, typ: 'JWT', kid: key.kid }, this.claims(payload, expiresAtMs));
     const signature =
       key.algorithm === 'HS256'
         ? hmacSha256(signingKey, input)
-        : await signOnThreadPool(
+        : cryptoSign(
             'sha256',
             Buffer.from(input),
             // JWS wants ECDSA signatures as r || s, not DER.
@@ -217,7 +217,6 @@ function signingInput(header: object, claims: object): string {
 
 const hmacSha256 = (key: KeyObject, input: string) => createHmac('sha256', key).update(input).digest();
 
-const signOnThreadPool = promisify(cryptoSign);
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** sub and sid end up in SQL as uuids: anything else is refused here, not by the database. */

@@ -51,7 +51,7 @@ export class UsersRepository {
     return row ? { user: userFromRow(row), also: also.read(row) } : null;
   }
 
-  /** The account by id (no password hash) with another module's read model, in one statement. */
+  /** The account by id with another module's read model computed in the same statement. */
   async findByIdWith<T>(id: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
     const [row] = await this.tx.prepared<UserRow & Record<string, unknown>>(
       `find_user_by_id_with_${also.column}`,

@@ -45,7 +45,7 @@ export class UsersService {
     return this.users.findByEmailWithPasswordHash(normalizeEmail(email), also);
   }
 
-  /** The account by id with another module's read model, in one statement (a passwordless sign-in's profile). */
+  /** The account by id with another module's read model (one round trip). */
   findByIdWith<T>(id: string, also: ReadModel<T>): Promise<{ user: User; also: T } | null> {
     return this.users.findByIdWith(id, also);
   }

@@ -10,7 +10,8 @@ describe('GET and PATCH /api/v1/me', () => {
     const login = await loginAs(t.api, user);
     const response = await t.api().get('/api/v1/me').auth(login.token, { type: 'bearer' }).expect(200);
     expect(Object.keys(response.body).sort()).toEqual(['current_organization', 'organizations', 'user']);
-    expect(response.body.user).toEqual(login.user);
+    // The User of the session, and the caller's second factors (none yet).
+    expect(response.body.user).toEqual({ ...login.user, mfa: { totp: false, passkeys: 0 } });
     expect(response.body.current_organization).toEqual(login.current_organization);
     expect(response.body.organizations).toEqual(login.organizations);
   });

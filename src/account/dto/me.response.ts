@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { MfaSummaryResponse, toMfaSummaryResponse } from '../../mfa/dto/mfa-summary.response';
 import {
   OrganizationSummaryResponse,
   toOrganizationSummaryResponse,
@@ -7,9 +8,15 @@ import {
 import { toUserResponse, UserResponse } from '../../users/dto/user.response';
 import { Profile } from '../me.service';
 
+/** The caller as GET /me shows them: the User, and their second factors. */
+export class MeUserResponse extends UserResponse {
+  @ApiProperty({ type: MfaSummaryResponse, description: "The caller's second factors." })
+  mfa!: MfaSummaryResponse;
+}
+
 export class MeResponse {
-  @ApiProperty({ type: UserResponse })
-  user!: UserResponse;
+  @ApiProperty({ type: MeUserResponse })
+  user!: MeUserResponse;
 
   @ApiProperty({
     type: OrganizationSummaryResponse,
@@ -29,7 +36,7 @@ export class UserEnvelope {
 
 export function toMeResponse(profile: Profile): MeResponse {
   return {
-    user: toUserResponse(profile.user),
+    user: { ...toUserResponse(profile.user), mfa: toMfaSummaryResponse(profile.mfa) },
     current_organization: profile.currentOrganization ? toOrganizationSummaryResponse(profile.currentOrganization) : null,
     organizations: profile.organizations.map(toOrganizationSummaryResponse),
   };

@@ -1,16 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MinLength } from 'class-validator';
+import { IsString, MinLength } from 'class-validator';
 
-import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
+import { DisplayName, MaxUtf8Bytes } from '../../common/http/validators';
 import { UserResponse } from '../../users/dto/user.response';
 import { AccountEmail } from '../../users/email';
 import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 
 export class RegisterDto {
-  @ApiProperty({ example: 'Onur Kacmaz', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @DisplayName({ example: 'Onur Kacmaz' })
   name!: string;
 
   @ApiProperty({ format: 'email', example: 'onur@example.com', maxLength: 320, description: 'Email address of the account.' })

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   refresh_token_reused: 401,
   sign_in_required: 401,
+  mfa_required: 401,
   forbidden: 403,
   email_not_verified: 403,
   not_found: 404,

@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { IsOptional, IsString, Length, ValidateBy, ValidationOptions } from 'class-validator';
 
 /** Trims strings; leaves anything else for the type validators to refuse. */
 export const Trim = (): PropertyDecorator =>
@@ -17,5 +19,22 @@ export function MaxUtf8Bytes(max: number, options?: ValidationOptions): Property
       },
     },
     options,
+  );
+}
+
+/** The longest name of a person, an organization or a role. */
+export const DISPLAY_NAME_MAX = 200;
+
+/**
+ * A display name (of a person, an organization, a role): a string, trimmed, 1 to 200 characters,
+ * documented as such. `optional` for the fields of a PATCH.
+ */
+export function DisplayName(options: { example: string; optional?: boolean; description?: string }): PropertyDecorator {
+  const schema = { example: options.example, minLength: 1, maxLength: DISPLAY_NAME_MAX, description: options.description };
+  return applyDecorators(
+    ...(options.optional ? [ApiPropertyOptional(schema), IsOptional()] : [ApiProperty(schema)]),
+    Trim(),
+    IsString(),
+    Length(1, DISPLAY_NAME_MAX),
   );
 }

@@ -1,12 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
-
-import { Trim } from '../../common/http/validators';
+import { DisplayName } from '../../common/http/validators';
 
 export class CreateOrganizationDto {
-  @ApiProperty({ example: 'Acme Corp', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @DisplayName({ example: 'Acme Corp' })
   name!: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, MinLength } from 'class-validator';
 
-import { MaxUtf8Bytes, Trim } from '../../common/http/validators';
+import { DisplayName, MaxUtf8Bytes } from '../../common/http/validators';
 import { AccountEmail } from '../../users/email';
 import { PASSWORD_MAX_BYTES } from '../../users/password-hasher';
 
@@ -42,16 +42,11 @@ export class AcceptInvitationDto {
   @Length(1, 512)
   token!: string;
 
-  @ApiPropertyOptional({
+  @DisplayName({
     example: 'Ada Lovelace',
-    minLength: 1,
-    maxLength: 200,
+    optional: true,
     description: 'Required when the email has no account (ignored otherwise).',
   })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { Trim } from '../../common/http/validators';
+import { DisplayName } from '../../common/http/validators';
 import { ALL_PERMISSIONS } from '../permissions';
 
 export const ROLE_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -23,10 +23,7 @@ export class CreateRoleDto {
   })
   key!: string;
 
-  @ApiProperty({ example: 'Release manager', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @DisplayName({ example: 'Release manager' })
   name!: string;
 
   @ApiProperty({ type: String, isArray: true, enum: ALL_PERMISSIONS, description: PERMISSIONS_DESCRIPTION })
@@ -38,11 +35,7 @@ export class CreateRoleDto {
 }
 
 export class UpdateRoleDto {
-  @ApiPropertyOptional({ example: 'Release manager', minLength: 1, maxLength: 200 })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @DisplayName({ example: 'Release manager', optional: true })
   name?: string;
 
   @ApiPropertyOptional({

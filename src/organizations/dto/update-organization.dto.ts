@@ -1,16 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 
-import { Trim } from '../../common/http/validators';
+import { DisplayName } from '../../common/http/validators';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export class UpdateOrganizationDto {
-  @ApiPropertyOptional({ example: 'Acme Corp', minLength: 1, maxLength: 200 })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @DisplayName({ example: 'Acme Corp', optional: true })
   name?: string;
 
   @ApiPropertyOptional({

@@ -388,6 +388,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a TOTP enrolment
+         * @description A new secret for an authenticator app, pending until POST /me/mfa/totp/confirm; a new call replaces a pending secret. The secret is stored encrypted (DATA_ENCRYPTION_KEY).
+         */
+        post: operations["enrolTotp"];
+        /**
+         * Turn TOTP off
+         * @description Needs the password (wrong ones count toward the login throttle). The secret and the recovery codes are deleted, and every other session of the caller is revoked.
+         */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn TOTP on with a first code
+         * @description The current code of the pending secret turns TOTP on: from now on a password sign-in answers 401 mfa_required. Answers 10 single-use recovery codes, shown this once.
+         */
+        post: operations["confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new set of recovery codes
+         * @description Needs the password (wrong ones count toward the login throttle). Ten new codes replace every earlier one, and every other session of the caller is revoked.
+         */
+        post: operations["renewRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a sign-in with the second factor
+         * @description The mfa_token of the 401 mfa_required answer to POST /login, with exactly one of: `code` (TOTP), `recovery_code` (single use) or `passkey` (after POST /login/mfa/passkey-options). A TOTP code is accepted once. Wrong answers count toward the login throttle of the account and client address; the mfa_token dies after 5 of them, after 5 minutes, and once used.
+         */
+        post: operations["finishMfaLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/login/mfa/passkey-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Passkey options for the second factor
+         * @description Authentication options limited to the user's passkeys, for answering the mfa_token with `passkey` at POST /login/mfa.
+         */
+        post: operations["mfaPasskeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/login": {
         parameters: {
             query?: never;
@@ -779,7 +883,7 @@ export interface components {
              * @example invalid_request
              * @enum {string}
              */
-            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "sign_in_required" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "headers_too_large" | "internal_error" | "unavailable";
+            code: "invalid_request" | "invitation_expired" | "unauthorized" | "invalid_credentials" | "refresh_token_reused" | "sign_in_required" | "mfa_required" | "forbidden" | "email_not_verified" | "not_found" | "account_not_found" | "conflict" | "already_verified" | "email_taken" | "already_member" | "last_owner" | "last_organization" | "system_role" | "role_in_use" | "invitation_exists" | "role_key_taken" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "headers_too_large" | "internal_error" | "unavailable";
             /** @example Request body is invalid */
             message: string;
             /**
@@ -1136,6 +1240,99 @@ export interface components {
         SessionList: {
             sessions: components["schemas"]["SessionResponseItem"][];
         };
+        TotpEnrolmentResponse: {
+            /**
+             * @description The new secret in Base32 (RFC 4648, no padding), for typing into an authenticator app. Shown once; TOTP is on only after POST /me/mfa/totp/confirm.
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /**
+             * @description The same secret as an otpauth:// URL (issuer SERVICE_NAME, label the email; SHA-1, 6 digits, 30 s), for a QR code.
+             * @example otpauth://totp/Identity:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Identity
+             */
+            otpauth_url: string;
+        };
+        ConfirmTotpDto: {
+            /**
+             * @description The current 6-digit code the authenticator app shows for the pending secret.
+             * @example 123456
+             */
+            code: string;
+        };
+        TotpEnabledResponse: {
+            /**
+             * @example true
+             * @enum {boolean}
+             */
+            enabled: true;
+            /**
+             * @description Ten single-use recovery codes, shown this once (only their hashes are kept).
+             * @example [
+             *       "7k2m-q9xd-4tfa"
+             *     ]
+             */
+            recovery_codes: string[];
+        };
+        MfaPasswordDto: {
+            /** @description The account's current password. */
+            password: string;
+        };
+        RecoveryCodesResponse: {
+            /**
+             * @description Ten new single-use recovery codes, shown this once; every earlier code stopped working.
+             * @example [
+             *       "7k2m-q9xd-4tfa"
+             *     ]
+             */
+            recovery_codes: string[];
+        };
+        MfaLoginDto: {
+            /** @description The mfa_token of the 401 mfa_required answer to POST /login. */
+            mfa_token: string;
+            /**
+             * @description The current 6-digit code of the authenticator app.
+             * @example 123456
+             */
+            code?: string;
+            /** @description One of the unused recovery codes (case, spaces and dashes do not matter). */
+            recovery_code?: string;
+            /** @description An AuthenticationResponseJSON (@simplewebauthn/browser startAuthentication) answering the options of POST /login/mfa/passkey-options. */
+            passkey?: {
+                [key: string]: unknown;
+            };
+        };
+        MfaTokenDto: {
+            /** @description The mfa_token of the 401 mfa_required answer to POST /login. */
+            mfa_token: string;
+        };
+        PasskeyOptionsResponse: {
+            /** @description PublicKeyCredentialRequestOptionsJSON limited to the user's passkeys, for @simplewebauthn/browser startAuthentication. */
+            options: {
+                [key: string]: unknown;
+            };
+        };
+        MfaRequiredDetailsResponse: {
+            /** @description Trade it at POST /api/v1/login/mfa within 5 minutes; single use, and dead after 5 wrong codes. */
+            mfa_token: string;
+            /**
+             * @description The answers this account can give: totp and recovery_code, and passkey when the user has one.
+             * @example [
+             *       "totp",
+             *       "recovery_code"
+             *     ]
+             */
+            methods: ("totp" | "recovery_code" | "passkey")[];
+        };
+        MfaRequiredErrorResponse: {
+            /**
+             * @example mfa_required
+             * @enum {string}
+             */
+            code: "mfa_required";
+            /** @example A second factor is required to finish signing in */
+            message: string;
+            details: components["schemas"]["MfaRequiredDetailsResponse"];
+        };
         LoginDto: {
             /**
              * Format: email
@@ -1267,8 +1464,44 @@ export interface components {
             /** @example true */
             changed: boolean;
         };
+        MfaSummaryResponse: {
+            /** @description TOTP is on: a password sign-in asks for a second factor. */
+            totp: boolean;
+            /**
+             * @description How many passkeys the user has registered.
+             * @example 0
+             */
+            passkeys: number;
+        };
+        MeUserResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example Onur Kacmaz */
+            name: string;
+            /**
+             * Format: email
+             * @example onur@example.com
+             */
+            email: string;
+            /**
+             * @description System role.
+             * @enum {string}
+             */
+            role: "admin" | "read_only";
+            /**
+             * Format: date-time
+             * @description When the email was verified, or null.
+             */
+            email_verified_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The caller's second factors. */
+            mfa: components["schemas"]["MfaSummaryResponse"];
+        };
         MeResponse: {
-            user: components["schemas"]["UserResponse"];
+            user: components["schemas"]["MeUserResponse"];
             /** @description The access token's organization; null for a user without one (or no longer a member of it). */
             current_organization: components["schemas"]["OrganizationSummaryResponse"] | null;
             /** @description Every live organization the caller belongs to. */
@@ -2848,6 +3081,466 @@ export interface operations {
             };
         };
     };
+    enrolTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentResponse"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOTP is already on: turn it off first (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaPasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not authenticated, or the password is wrong (invalid_credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOTP is not on (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many wrong passwords: the login throttle of the account and client address (rate_limited, with Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTotpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnabledResponse"];
+                };
+            };
+            /** @description The body is invalid, or the code is not the pending secret’s current code (invalid_request; details.fields names code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No enrolment is pending (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    renewRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaPasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not authenticated, or the password is wrong (invalid_credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOTP is not on (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many wrong passwords: the login throttle of the account and client address (rate_limited, with Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    finishMfaLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description The body is invalid, or it does not give exactly one of code, recovery_code and passkey (invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The mfa_token is unknown, used, expired or dead after 5 wrong answers (unauthorized: sign in with the password again); or the answer is wrong or already used (invalid_credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failures for this account from this client address, or the account is delayed (rate_limited, with Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The service cannot answer now (unavailable); try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    mfaPasskeyOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyOptionsResponse"];
+                };
+            };
+            /** @description The body is invalid, or the account has no passkey (invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The mfa_token is unknown, used, expired or dead (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -2878,13 +3571,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Invalid credentials (invalid_credentials) */
+            /** @description Invalid credentials (invalid_credentials); or the password was right and the account has a second factor (mfa_required: no tokens, details.mfa_token and details.methods for POST /api/v1/login/mfa) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"] | components["schemas"]["MfaRequiredErrorResponse"];
                 };
             };
             /** @description Account not found (account_not_found); 401 invalid_credentials instead when LOGIN_HIDE_UNKNOWN_ACCOUNTS=true */

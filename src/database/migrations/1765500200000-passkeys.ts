@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Passkeys (WebAuthn credentials) and the single-use challenges of their ceremonies. */
-export class Passkeys1765500100000 implements MigrationInterface {
-  name = 'Passkeys1765500100000';
+export class Passkeys1765500200000 implements MigrationInterface {
+  name = 'Passkeys1765500200000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+
+import { TransactionHost } from '../database/transaction-host';
+import { TotpFactor } from './totp-factor.entity';
+
+@Injectable()
+export class TotpFactorsRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  private get repository() {
+    return this.tx.manager.getRepository(TotpFactor);
+  }
+
+  findByUser(userId: string): Promise<TotpFactor | null> {
+    return this.repository.findOneBy({ userId });
+  }
+
+  /** True when the user has a confirmed factor: what a sign-in asks (one primary-key read). */
+  async isConfirmed(userId: string): Promise<boolean> {
+    const rows = await this.tx.prepared<{ one: number }>(
+      'mfa_totp_is_confirmed',
+      'SELECT 1 AS one FROM mfa_totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL',
+      [userId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Stores a pending factor with this sealed secret, replacing an earlier pending one; false (and
+   * nothing changed) when the user's factor is confirmed already. One statement: two enrolments
+   * at once cannot both replace a confirmed factor.
+   */
+  async upsertPending(userId: string, sealedSecret: string): Promise<boolean> {
+    const rows = await this.tx.manager.query<{ user_id: string }[]>(
+      `INSERT INTO mfa_totp_factors (user_id, secret) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, last_used_step = NULL, updated_at = now()
+         WHERE mfa_totp_factors.confirmed_at IS NULL
+       RETURNING user_id`,
+      [userId, sealedSecret],
+    );
+    return rows.length > 0;
+  }
+
+  /** Confirms the pending factor, its first code's step used; false when there was none pending. */
+  async confirm(userId: string, step: number): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update(TotpFactor)
+      .set({ confirmedAt: () => 'now()', lastUsedStep: step })
+      .where('user_id = :userId AND confirmed_at IS NULL', { userId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Records that a code of `step` was accepted, unless a code of this step or a later one was
+   * already: the one statement that makes each code work once, even for two uses at the same moment.
+   */
+  async useStep(userId: string, step: number): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update(TotpFactor)
+      .set({ lastUsedStep: step })
+      .where('user_id = :userId AND confirmed_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < :step)', {
+        userId,
+        step,
+      })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Removes the user's factor, pending or confirmed; true when a confirmed one was removed. */
+  async delete(userId: string): Promise<boolean> {
+    const rows = await this.tx.manager.query<{ confirmed_at: Date | null }[]>(
+      'DELETE FROM mfa_totp_factors WHERE user_id = $1 RETURNING confirmed_at',
+      [userId],
+    );
+    return rows.some((row) => row.confirmed_at !== null);
+  }
+}
