@@ -15,8 +15,9 @@ import { NotAMemberError } from '../organizations/organizations.errors';
 import { RefreshTokenClaims, TokensService } from '../tokens/tokens.service';
 import { UsersService } from '../users/users.service';
 import { RefreshTokenReuse } from './refresh-token-reuse';
+import type { RotatedSession, Rotation } from './session-rows';
 import { InvalidRefreshTokenError } from './sessions.errors';
-import { RotatedSession, Rotation, SessionsRepository } from './sessions.repository';
+import { SessionsRepository } from './sessions.repository';
 import { IssuedSession, pickCurrentOrganization } from './sessions.service';
 
 /**

@@ -1,6 +1,6 @@
 import type { SessionRevocationReason } from '../events/cloud-event';
 import { EventsService } from '../events/events.service';
-import type { RevocationReason } from './sessions.repository';
+import type { RevocationReason } from './session-rows';
 
 /** The reason an event tells for each stored one: a session its user ended is `revoked_by_user`. */
 const EVENT_REASONS: Record<RevocationReason, SessionRevocationReason> = {

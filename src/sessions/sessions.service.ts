@@ -15,10 +15,11 @@ import { TokensService } from '../tokens/tokens.service';
 import type { User } from '../users/user.entity';
 import { Session } from './session.entity';
 import { announceRevocation } from './session-events';
+import type { LiveReads, LiveSessionCheck, RevocationReason } from './session-rows';
 import { SessionNotFoundError } from './sessions.errors';
-import { LiveReads, LiveSessionCheck, RevocationReason, SessionsRepository } from './sessions.repository';
+import { SessionsRepository } from './sessions.repository';
 
-export type { LiveReads } from './sessions.repository';
+export type { LiveReads } from './session-rows';
 
 /** last_used_at is kept to this resolution on access; refreshes always set it. */
 export const LAST_USED_RESOLUTION_SECONDS = 60;
