@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 
+import { PasskeysUnavailableError } from './mfa.errors';
 import type { Passkey } from './passkey.entity';
 import { PasskeySecondFactor } from './passkey-second-factor';
 import { PasskeysRepository } from './passkeys.repository';
@@ -31,9 +32,14 @@ export class PasskeyAssertions extends PasskeySecondFactor {
     return this.passkeys.countByUser(userId);
   }
 
-  /** Second factor: the user's passkeys only; user verification preferred (the password was the first factor). */
+  /**
+   * Second factor: the user's passkeys only (400 when there is none: an empty list would let the
+   * browser offer anyone's); user verification preferred (the password was the first factor).
+   */
   async options(userId: string): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; challengeToken: string }> {
-    const options = await this.relyingParty.authenticationOptions(await this.passkeys.findByUser(userId), 'preferred');
+    const own = await this.passkeys.findByUser(userId);
+    if (own.length === 0) throw new PasskeysUnavailableError();
+    const options = await this.relyingParty.authenticationOptions(own, 'preferred');
     const challengeToken = await this.challenges.issueToken('authentication', userId, options.challenge);
     return { options, challengeToken };
   }
@@ -70,6 +76,10 @@ export class PasskeyAssertions extends PasskeySecondFactor {
     challenge: string,
     { userId, requireUserVerification }: { userId: string | null; requireUserVerification: boolean },
   ): Promise<AssertionResult> {
+    // The DTOs check the shape; this guards a caller that did not (an absent id must match no row).
+    if (typeof response.id !== 'string' || typeof response.response !== 'object' || response.response === null) {
+      return { ok: false, reason: 'unknown_passkey', userId };
+    }
     const passkey = await this.passkeys.findByCredentialId(response.id);
     if (!passkey || (userId !== null && passkey.userId !== userId)) {
       return { ok: false, reason: 'unknown_passkey', userId };

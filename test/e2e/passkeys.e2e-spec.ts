@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 
 import { addVirtualAuthenticator, Browser, launchBrowser, VirtualAuthenticator } from '../support/browser';
 import { loginAs, LoginResult, RegisteredUser, registerUser } from '../support/factories';
+import { mfaTokenOf, userWithTotp } from '../support/mfa';
 import { PasskeyPageServer, servePasskeyPage } from '../support/passkey-page';
 import { bearer } from '../support/team';
 import { BOOT_TIMEOUT, useTestApp } from '../support/test-app';
@@ -266,6 +267,64 @@ describe('passkeys (WebAuthn)', () => {
       });
     });
 
+    it('finishes the password sign-in of an account with TOTP on with a passkey as the second factor', async () => {
+      const user = await userWithTotp(t.api);
+      secrets.push(user.session.token, user.session.refresh_token);
+      const registered = await inPage('registerPasskey', t.url, user.session.token, 'Security key');
+      expect(registered.status).toBe(200);
+      const me = await t.api().get('/api/v1/me').set(bearer(user.session.token)).expect(200);
+      expect(me.body.user.mfa).toEqual({ totp: true, passkeys: 1 });
+
+      const password = await t.api().post('/api/v1/login').send({ username: user.email, password: user.password }).expect(401);
+      expect(password.body).toMatchObject({
+        code: 'mfa_required',
+        details: { mfa_token: expect.any(String), methods: ['totp', 'recovery_code', 'passkey'] },
+      });
+      const mfaToken = password.body.details.mfa_token as string;
+      secrets.push(mfaToken);
+
+      const answered = await inPage('secondFactorWithPasskey', t.url, mfaToken);
+      // Only the user's own passkeys are offered; presence suffices after the password.
+      expect(answered.options).toMatchObject({
+        rpId: 'localhost',
+        userVerification: 'preferred',
+        allowCredentials: [{ id: (registered.request?.credential as { id: string }).id, type: 'public-key' }],
+      });
+      expect(answered.status).toBe(200);
+      expect(answered.body).toMatchObject({
+        token: expect.any(String),
+        refresh_token: expect.any(String),
+        user: { id: user.id },
+      });
+      await t
+        .api()
+        .get('/api/v1/me')
+        .set(bearer(answered.body.token as string))
+        .expect(200);
+
+      // The same answer again: the mfa_token is used up, and with it the passkey challenge.
+      const replay = await t.api().post('/api/v1/login/mfa').send(answered.request).expect(401);
+      expect(replay.body).not.toHaveProperty('token');
+    });
+
+    it('refuses as a second factor an answer to another challenge (a passwordless one) and counts it as wrong', async () => {
+      const user = await userWithTotp(t.api);
+      secrets.push(user.session.token, user.session.refresh_token);
+      expect((await inPage('registerPasskey', t.url, user.session.token, 'Phone')).status).toBe(200);
+      // A valid passwordless assertion of this very passkey, signed for a challenge of /login/passkey/options.
+      const passwordless = await inPage('signInWithPasskey', t.url);
+      expect(passwordless.status).toBe(200);
+      const mfaToken = await mfaTokenOf(t.api, user);
+      secrets.push(mfaToken);
+      await t.api().post('/api/v1/login/mfa/passkey-options').send({ mfa_token: mfaToken }).expect(200);
+      const refused = await t
+        .api()
+        .post('/api/v1/login/mfa')
+        .send({ mfa_token: mfaToken, passkey: (passwordless.request as { credential: unknown }).credential })
+        .expect(401);
+      expect(refused.body.code).toBe('invalid_credentials');
+    });
+
     it('erases the passkeys with the account (DELETE /me)', async () => {
       const { user, session } = await userWithPasskey();
       await t.api().delete('/api/v1/me').set(bearer(session.token)).send({ password: user.password }).expect(200);
@@ -386,6 +445,22 @@ describe('passkeys (WebAuthn)', () => {
         const response = await t.api().delete(`/api/v1/me/passkeys/${id}`).set(bearer(session.token)).expect(404);
         expect(response.body.code).toBe('not_found');
       }
+    });
+
+    it('answers 400 for passkey options of an account with no passkey, and for a malformed passkey answer', async () => {
+      const user = await userWithTotp(t.api);
+      const mfaToken = await mfaTokenOf(t.api, user);
+      secrets.push(mfaToken);
+      const options = await t.api().post('/api/v1/login/mfa/passkey-options').send({ mfa_token: mfaToken }).expect(400);
+      expect(options.body).toMatchObject({ code: 'invalid_request', details: { fields: [{ field: 'passkey' }] } });
+      const malformed = await t
+        .api()
+        .post('/api/v1/login/mfa')
+        .send({ mfa_token: mfaToken, passkey: { id: 'AAAA' } })
+        .expect(400);
+      expect(malformed.body.details.fields.map((f: { field: string }) => f.field)).toEqual(
+        expect.arrayContaining(['passkey.rawId', 'passkey.response']),
+      );
     });
 
     it('asks for a fresh sign-in (401 sign_in_required) to add or delete a passkey, not to list them', async () => {

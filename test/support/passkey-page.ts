@@ -38,6 +38,12 @@ async function signInWithPasskey(service, overrides) {
   const request = { challenge_token: options.body.challenge_token, credential };
   return { request, options: options.body.options, ...(await call(service, '/api/v1/login/passkey', request)) };
 }
+async function secondFactorWithPasskey(service, mfaToken) {
+  const options = await call(service, '/api/v1/login/mfa/passkey-options', { mfa_token: mfaToken });
+  if (options.status !== 200) return { step: 'options', ...options };
+  const request = { mfa_token: mfaToken, passkey: await getPasskey(options.body.options) };
+  return { request, options: options.body.options, ...(await call(service, '/api/v1/login/mfa', request)) };
+}
 async function twoAnswersToOneChallenge(service) {
   const options = await call(service, '/api/v1/login/passkey/options', {});
   const answers = [await getPasskey(options.body.options), await getPasskey(options.body.options)];

@@ -1286,6 +1286,31 @@ export interface components {
              */
             recovery_codes: string[];
         };
+        AssertionResponseDto: {
+            /** @description The client data the browser signed (base64url) */
+            clientDataJSON: string;
+            /** @description Authenticator data: RP id hash, flags, sign counter (base64url) */
+            authenticatorData: string;
+            /** @description The signature over the authenticator data and the client data hash (base64url) */
+            signature: string;
+            /** @description The user handle of a discoverable passkey (base64url) */
+            userHandle?: string;
+        };
+        AuthenticationCredentialDto: {
+            /** @description The credential id (base64url) */
+            id: string;
+            /** @description The credential id again (base64url) */
+            rawId: string;
+            /** @enum {string} */
+            type: "public-key";
+            /** @enum {string} */
+            authenticatorAttachment?: "platform" | "cross-platform";
+            /** @description Client extension results ({} when none) */
+            clientExtensionResults: {
+                [key: string]: unknown;
+            };
+            response: components["schemas"]["AssertionResponseDto"];
+        };
         MfaLoginDto: {
             /** @description The mfa_token of the 401 mfa_required answer to POST /login. */
             mfa_token: string;
@@ -1296,10 +1321,8 @@ export interface components {
             code?: string;
             /** @description One of the unused recovery codes (case, spaces and dashes do not matter). */
             recovery_code?: string;
-            /** @description An AuthenticationResponseJSON (@simplewebauthn/browser startAuthentication) answering the options of POST /login/mfa/passkey-options. */
-            passkey?: {
-                [key: string]: unknown;
-            };
+            /** @description An AuthenticationResponseJSON (@simplewebauthn/browser startAuthentication, or PublicKeyCredential.toJSON()) answering the options of POST /login/mfa/passkey-options. */
+            passkey?: components["schemas"]["AuthenticationCredentialDto"];
         };
         MfaTokenDto: {
             /** @description The mfa_token of the 401 mfa_required answer to POST /login. */
@@ -1654,31 +1677,6 @@ export interface components {
             };
             /** @description Send it back with the credential to POST /login/passkey: single use, 5 minutes. */
             challenge_token: string;
-        };
-        AssertionResponseDto: {
-            /** @description The client data the browser signed (base64url) */
-            clientDataJSON: string;
-            /** @description Authenticator data: RP id hash, flags, sign counter (base64url) */
-            authenticatorData: string;
-            /** @description The signature over the authenticator data and the client data hash (base64url) */
-            signature: string;
-            /** @description The user handle of a discoverable passkey (base64url) */
-            userHandle?: string;
-        };
-        AuthenticationCredentialDto: {
-            /** @description The credential id (base64url) */
-            id: string;
-            /** @description The credential id again (base64url) */
-            rawId: string;
-            /** @enum {string} */
-            type: "public-key";
-            /** @enum {string} */
-            authenticatorAttachment?: "platform" | "cross-platform";
-            /** @description Client extension results ({} when none) */
-            clientExtensionResults: {
-                [key: string]: unknown;
-            };
-            response: components["schemas"]["AssertionResponseDto"];
         };
         PasskeySignInDto: {
             /** @description The challenge_token of POST /login/passkey/options (single use, 5 minutes). */
