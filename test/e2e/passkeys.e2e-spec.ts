@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import type { Page } from 'playwright-core';
 
 import { addVirtualAuthenticator, Browser, launchBrowser, VirtualAuthenticator } from '../support/browser';
+import { EventStream, MACHINE_NATS_URL } from '../support/event-stream';
 import { loginAs, LoginResult, RegisteredUser, registerUser } from '../support/factories';
 import { mfaTokenOf, userWithTotp } from '../support/mfa';
 import { PasskeyPageServer, servePasskeyPage } from '../support/passkey-page';
@@ -31,18 +32,29 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe('passkeys (WebAuthn)', () => {
   let page: PasskeyPageServer;
   let otherPage: PasskeyPageServer;
+  // The machine's NATS server is shared: this app's JWT_ISSUER (the events' source, and the RP name) is its own.
+  const issuer = `identity-passkeys-test-${randomUUID()}`;
+  let stream: EventStream;
   beforeAll(async () => {
     page = await servePasskeyPage();
     otherPage = await servePasskeyPage();
+    stream = await EventStream.open(MACHINE_NATS_URL, issuer);
   });
   afterAll(async () => {
     await page.close();
     await otherPage.close();
+    await stream.close();
   });
 
   // The page's origin is the relying party's; it calls the service cross-origin (CORS).
   const t = useTestApp(() => ({
-    env: { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: page.origin, CORS_ORIGINS: page.origin },
+    env: {
+      WEBAUTHN_RP_ID: 'localhost',
+      WEBAUTHN_ORIGINS: page.origin,
+      CORS_ORIGINS: page.origin,
+      NATS_URL: MACHINE_NATS_URL,
+      JWT_ISSUER: issuer,
+    },
   }));
 
   /** Why the service refused the last WebAuthn answer, as it logged it for the operator. */
@@ -106,7 +118,7 @@ describe('passkeys (WebAuthn)', () => {
       });
       // The options named this relying party and this user; the authenticator holds the key under the user's id.
       expect(registered.options).toMatchObject({
-        rp: { id: 'localhost', name: 'identity-service' },
+        rp: { id: 'localhost', name: issuer },
         user: { name: user.email, displayName: user.name },
         excludeCredentials: [],
       });
