@@ -4,6 +4,8 @@ import { AuditService } from '../audit/audit.service';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
+import { MfaStatusService } from '../mfa/mfa-status.service';
+import type { TotpStatus } from '../mfa/totp-factors.service';
 import type { MembershipRecord } from '../organizations/memberships.repository';
 import { PersonalDataService } from '../organizations/personal-data.service';
 import type { Session } from '../sessions/session.entity';
@@ -18,6 +20,8 @@ export interface AccountExport {
   memberships: MembershipRecord[];
   sessions: Session[];
   auditEvents: AuditEvent[];
+  /** The TOTP factor (null: never enrolled); never its secret or the recovery codes' hashes. */
+  totp: TotpStatus | null;
 }
 
 /** GET /me/export: what the service holds about the caller (GDPR art. 15 and 20). */
@@ -29,6 +33,7 @@ export class AccountExportService {
     private readonly sessions: SessionsService,
     private readonly organizations: PersonalDataService,
     private readonly audit: AuditService,
+    private readonly mfa: MfaStatusService,
   ) {}
 
   /**
@@ -43,7 +48,8 @@ export class AccountExportService {
       const sessions = await this.sessions.listAllOfUser(user.id);
       const related = [...sessions.map((session) => session.id), ...memberships.map((record) => record.membership.id)];
       const auditEvents = await this.audit.aboutPerson(user.id, user.email, related);
-      return { user, memberships, sessions, auditEvents };
+      const totp = await this.mfa.totpStatusOf(user.id);
+      return { user, memberships, sessions, auditEvents, totp };
     });
   }
 }

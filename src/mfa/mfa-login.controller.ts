@@ -28,7 +28,7 @@ export class MfaLoginController {
   })
   @ApiOkResponse({ type: SessionResponse })
   @ApiErrors([...BODY_ERRORS, 401, 429, 503], {
-    400: 'The body is invalid, or it does not give exactly one of code, recovery_code and passkey (invalid_request)',
+    400: 'The body is invalid, it does not give exactly one of code, recovery_code and passkey, or it gives a passkey before POST /login/mfa/passkey-options (invalid_request)',
     401: 'The mfa_token is unknown, used, expired or dead after 5 wrong answers (unauthorized: sign in with the password again); or the answer is wrong or already used (invalid_credentials)',
     429: 'Too many failures for this account from this client address, or the account is delayed (rate_limited, with Retry-After)',
   })

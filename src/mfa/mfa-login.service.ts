@@ -12,9 +12,15 @@ import { AttemptOutcome, LoginThrottle } from '../rate-limit/login-throttle';
 import { IssuedSession, SessionsService } from '../sessions/sessions.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { InvalidMfaTokenError, MfaMethod, MfaRequiredError, OneSecondFactorError, WrongSecondFactorError } from './mfa.errors';
-import { MfaChallenge } from './mfa-challenge.entity';
-import { MfaChallengesRepository } from './mfa-challenges.repository';
+import {
+  InvalidMfaTokenError,
+  MfaMethod,
+  MfaRequiredError,
+  NoPasskeyOptionsError,
+  OneSecondFactorError,
+  WrongSecondFactorError,
+} from './mfa.errors';
+import { LiveChallenge, MfaChallengesRepository } from './mfa-challenges.repository';
 import { PasskeySecondFactor } from './passkey-second-factor';
 import { TotpFactors } from './totp-factors.service';
 
@@ -132,7 +138,7 @@ export class MfaLoginService {
     });
   }
 
-  private async isRight(challenge: MfaChallenge, factor: Factor): Promise<boolean> {
+  private async isRight(challenge: LiveChallenge, factor: Factor): Promise<boolean> {
     switch (factor.kind) {
       case 'totp':
         return this.totp.verifyCode(challenge.userId, factor.code);
@@ -140,7 +146,7 @@ export class MfaLoginService {
         return this.totp.useRecoveryCode(challenge.userId, factor.code);
       case 'passkey':
         // Options first (POST /login/mfa/passkey-options); their challenge is used up either way.
-        if (!challenge.passkeyChallengeToken) return false;
+        if (!challenge.passkeyChallengeToken) throw new NoPasskeyOptionsError();
         return this.passkeys.verify(challenge.userId, challenge.passkeyChallengeToken, factor.response);
     }
   }

@@ -70,6 +70,15 @@ export class TotpNotEnabledError extends AppError {
   }
 }
 
+/** A passkey answer to an mfa_token whose passkey options were never asked for. */
+export class NoPasskeyOptionsError extends AppError {
+  constructor() {
+    super('invalid_request', 'Ask for the passkey options first (POST /api/v1/login/mfa/passkey-options)', {
+      fields: [{ field: 'passkey', message: 'no passkey options were issued for this mfa_token' }],
+    });
+  }
+}
+
 /** A passkey as the second factor of an account that has none. */
 export class PasskeysUnavailableError extends AppError {
   constructor() {

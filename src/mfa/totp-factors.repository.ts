@@ -15,6 +15,16 @@ export class TotpFactorsRepository {
     return this.repository.findOneBy({ userId });
   }
 
+  /** The sealed secret of the user's confirmed factor (a sign-in's code check), or undefined. */
+  async findConfirmedSecret(userId: string): Promise<string | undefined> {
+    const [row] = await this.tx.prepared<{ secret: string }>(
+      'mfa_totp_confirmed_secret',
+      'SELECT secret FROM mfa_totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL',
+      [userId],
+    );
+    return row?.secret;
+  }
+
   /** True when the user has a confirmed factor: what a sign-in asks (one primary-key read). */
   async isConfirmed(userId: string): Promise<boolean> {
     const rows = await this.tx.prepared<{ one: number }>(
@@ -57,24 +67,25 @@ export class TotpFactorsRepository {
    * already: the one statement that makes each code work once, even for two uses at the same moment.
    */
   async useStep(userId: string, step: number): Promise<boolean> {
-    const result = await this.repository
-      .createQueryBuilder()
-      .update(TotpFactor)
-      .set({ lastUsedStep: step })
-      .where('user_id = :userId AND confirmed_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < :step)', {
-        userId,
-        step,
-      })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    const rows = await this.tx.prepared<{ one: number }>(
+      'mfa_totp_use_step',
+      `UPDATE mfa_totp_factors SET last_used_step = $2, updated_at = now()
+        WHERE user_id = $1 AND confirmed_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $2)
+        RETURNING 1 AS one`,
+      [userId, step],
+    );
+    return rows.length > 0;
   }
 
   /** Removes the user's factor, pending or confirmed; true when a confirmed one was removed. */
   async delete(userId: string): Promise<boolean> {
-    const rows = await this.tx.manager.query<{ confirmed_at: Date | null }[]>(
-      'DELETE FROM mfa_totp_factors WHERE user_id = $1 RETURNING confirmed_at',
-      [userId],
-    );
-    return rows.some((row) => row.confirmed_at !== null);
+    const result = await this.repository
+      .createQueryBuilder()
+      .delete()
+      .from(TotpFactor)
+      .where('user_id = :userId', { userId })
+      .returning('confirmed_at')
+      .execute();
+    return (result.raw as { confirmed_at: Date | null }[]).some((row) => row.confirmed_at !== null);
   }
 }

@@ -62,9 +62,9 @@ export class TotpFactors {
 
   /** True when the code is the confirmed factor's for now (±1 step) and no code of its step or later was used. */
   async verifyCode(userId: string, code: string): Promise<boolean> {
-    const factor = await this.factors.findByUser(userId);
-    if (!factor?.confirmedAt) return false;
-    const step = matchTotpStep(this.cipher.open(factor.secret, sealContext(userId)), code);
+    const sealed = await this.factors.findConfirmedSecret(userId);
+    if (sealed === undefined) return false;
+    const step = matchTotpStep(this.cipher.open(sealed, sealContext(userId)), code);
     return step !== null && (await this.factors.useStep(userId, step));
   }
 

@@ -32,7 +32,8 @@ describe('GET /api/v1/me/export', () => {
     const response = await as.get('/api/v1/me/export').expect(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.body;
-    expect(Object.keys(body).sort()).toEqual(['audit_events', 'organizations', 'sessions', 'user']);
+    expect(Object.keys(body).sort()).toEqual(['audit_events', 'mfa', 'organizations', 'sessions', 'user']);
+    expect(body.mfa).toEqual({ totp: null });
     expect(body.user).toEqual({ ...session.user, updated_at: expect.any(String) });
 
     expect(ids(body.organizations)).toEqual([ownOrganization, side, team.organizationId].sort());

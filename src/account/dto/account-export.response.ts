@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { toTotpExportResponse, TotpExportResponse } from '../../mfa/dto/mfa-summary.response';
 import { AuditEventResponse, toAuditEventResponse } from '../../organizations/dto/audit-event.response';
 import { OrganizationSummaryResponse } from '../../organizations/dto/organization-summary.response';
 import type { MembershipRecord } from '../../organizations/memberships.repository';
@@ -47,7 +48,8 @@ export class ExportedSession {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'logout, refresh_reuse, session_deleted, password_changed, password_reset or session_limit',
+    description:
+      'logout, refresh_reuse, session_deleted, password_changed, password_reset, session_limit, mfa_disabled or recovery_codes_renewed',
   })
   revoked_reason!: string | null;
 
@@ -56,6 +58,15 @@ export class ExportedSession {
 
   @ApiProperty({ type: String, nullable: true })
   ip!: string | null;
+}
+
+export class ExportedMfa {
+  @ApiProperty({
+    type: TotpExportResponse,
+    nullable: true,
+    description: 'The TOTP factor, or null when none was ever enrolled (a pending enrolment shows enabled: false).',
+  })
+  totp!: TotpExportResponse | null;
 }
 
 export class AccountExportResponse {
@@ -77,6 +88,9 @@ export class AccountExportResponse {
       'Every audit event by or about the caller (their sessions, memberships, failed logins with their email), oldest first.',
   })
   audit_events!: AuditEventResponse[];
+
+  @ApiProperty({ type: ExportedMfa, description: 'The second factors: what is set up and when, never a secret or a hash.' })
+  mfa!: ExportedMfa;
 }
 
 export function toAccountExportResponse(data: AccountExport): AccountExportResponse {
@@ -85,6 +99,7 @@ export function toAccountExportResponse(data: AccountExport): AccountExportRespo
     organizations: data.memberships.map(toExportedOrganization),
     sessions: data.sessions.map(toExportedSession),
     audit_events: data.auditEvents.map(toAuditEventResponse),
+    mfa: { totp: data.totp ? toTotpExportResponse(data.totp) : null },
   };
 }
 

@@ -1596,10 +1596,22 @@ export interface components {
             expires_at: string;
             /** Format: date-time */
             revoked_at: string | null;
-            /** @description logout, refresh_reuse, session_deleted, password_changed, password_reset or session_limit */
+            /** @description logout, refresh_reuse, session_deleted, password_changed, password_reset, session_limit, mfa_disabled or recovery_codes_renewed */
             revoked_reason: string | null;
             user_agent: string | null;
             ip: string | null;
+        };
+        TotpExportResponse: {
+            /** @description Confirmed (on); false for an enrolment never confirmed. */
+            enabled: boolean;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            /** @description Unused recovery codes (the codes themselves are never kept). */
+            recovery_codes_left: number;
+        };
+        ExportedMfa: {
+            /** @description The TOTP factor, or null when none was ever enrolled (a pending enrolment shows enabled: false). */
+            totp: components["schemas"]["TotpExportResponse"] | null;
         };
         AccountExportResponse: {
             user: components["schemas"]["UserResponse"];
@@ -1609,6 +1621,8 @@ export interface components {
             sessions: components["schemas"]["ExportedSession"][];
             /** @description Every audit event by or about the caller (their sessions, memberships, failed logins with their email), oldest first. */
             audit_events: components["schemas"]["AuditEventResponse"][];
+            /** @description The second factors: what is set up and when, never a secret or a hash. */
+            mfa: components["schemas"]["ExportedMfa"];
         };
         PasskeyCreationOptionsResponse: {
             /** @description PublicKeyCredentialCreationOptionsJSON (@simplewebauthn/browser): hand it to startRegistration({optionsJSON}) or PublicKeyCredential.parseCreationOptionsFromJSON(). Its challenge works once, for 5 minutes; the caller's passkeys are in excludeCredentials. */
@@ -3397,7 +3411,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description The body is invalid, or it does not give exactly one of code, recovery_code and passkey (invalid_request) */
+            /** @description The body is invalid, it does not give exactly one of code, recovery_code and passkey, or it gives a passkey before POST /login/mfa/passkey-options (invalid_request) */
             400: {
                 headers: {
                     [name: string]: unknown;
