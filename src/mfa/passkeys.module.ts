@@ -18,8 +18,8 @@ import { WebauthnRelyingParty } from './webauthn-relying-party';
 /**
  * Passkeys (WebAuthn): registration, list and deletion under /me/passkeys, passwordless sign-in
  * under /login/passkey, and PasskeyAssertions, the passkey as a second factor, for the MFA
- * login step (bound to PasskeySecondFactor there). WebauthnChallenges is exported for the
- * retention sweep.
+ * login step (bound to PasskeySecondFactor there). PasskeysService is exported for the account
+ * export, WebauthnChallenges for the retention sweep.
  */
 @Module({
   imports: [EventsModule, UsersModule, SessionsModule, RateLimitModule],
@@ -34,6 +34,6 @@ import { WebauthnRelyingParty } from './webauthn-relying-party';
     PasskeysService,
     PasskeySignInService,
   ],
-  exports: [PasskeyAssertions, WebauthnChallenges],
+  exports: [PasskeyAssertions, PasskeysService, WebauthnChallenges],
 })
 export class PasskeysModule {}

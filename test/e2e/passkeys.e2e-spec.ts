@@ -130,6 +130,12 @@ describe('passkeys (WebAuthn)', () => {
 
       const list = await t.api().get('/api/v1/me/passkeys').set(bearer(session.token)).expect(200);
       expect(list.body).toEqual({ passkeys: [registered.body.passkey] });
+      // GET /me counts it; the export lists it, without the credential id or the public key.
+      const me = await t.api().get('/api/v1/me').set(bearer(session.token)).expect(200);
+      expect(me.body.user.mfa).toEqual({ totp: false, passkeys: 1 });
+      const exported = await t.api().get('/api/v1/me/export').set(bearer(session.token)).expect(200);
+      expect(exported.body.mfa.passkeys).toEqual([registered.body.passkey]);
+      expect(exported.text).not.toContain((registered.request?.credential as { id: string }).id);
 
       // The next registration's options exclude it, so the same authenticator is not registered twice.
       const next = await t.api().post('/api/v1/me/passkeys/options').set(bearer(session.token)).send({}).expect(200);

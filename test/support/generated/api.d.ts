@@ -1609,9 +1609,23 @@ export interface components {
             /** @description Unused recovery codes (the codes themselves are never kept). */
             recovery_codes_left: number;
         };
+        PasskeyResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last sign-in with it; null before the first.
+             */
+            last_used_at: string | null;
+        };
         ExportedMfa: {
             /** @description The TOTP factor, or null when none was ever enrolled (a pending enrolment shows enabled: false). */
             totp: components["schemas"]["TotpExportResponse"] | null;
+            /** @description The passkeys, oldest first: name, created_at, last_used_at. */
+            passkeys: components["schemas"]["PasskeyResponse"][];
         };
         AccountExportResponse: {
             user: components["schemas"]["UserResponse"];
@@ -1664,18 +1678,6 @@ export interface components {
             credential: components["schemas"]["RegistrationCredentialDto"];
             /** @description A name the user recognises it by; "Passkey <n>" when left out. */
             name?: string;
-        };
-        PasskeyResponse: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** Format: date-time */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description Last sign-in with it; null before the first.
-             */
-            last_used_at: string | null;
         };
         PasskeyEnvelope: {
             passkey: components["schemas"]["PasskeyResponse"];
