@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MfaModule } from './mfa/mfa.module';
+import { PasskeysModule } from './mfa/passkeys.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RetentionModule } from './retention/retention.module';
 import { DataCipher } from './secrets/data-cipher';
@@ -55,6 +56,7 @@ export class AppModule {
         MfaModule,
         AuthModule,
         AccountModule,
+        PasskeysModule,
         RetentionModule,
       ],
       providers: [
