@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MfaModule } from './mfa/mfa.module';
+import { PasskeysModule } from './mfa/passkeys.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PagesModule } from './pages/pages.module';
 import { RetentionModule } from './retention/retention.module';
@@ -58,6 +59,7 @@ export class AppModule {
         MfaModule,
         AuthModule,
         AccountModule,
+        PasskeysModule,
         RetentionModule,
         ...(settings.pages.hosted ? [PagesModule] : []),
       ],

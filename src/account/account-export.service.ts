@@ -5,6 +5,8 @@ import type { AuditEvent } from '../audit/audit-event.entity';
 import type { Principal } from '../common/request/principal';
 import { TransactionHost } from '../database/transaction-host';
 import { MfaStatusService } from '../mfa/mfa-status.service';
+import type { Passkey } from '../mfa/passkey.entity';
+import { PasskeysService } from '../mfa/passkeys.service';
 import type { TotpStatus } from '../mfa/totp-factors.service';
 import type { MembershipRecord } from '../organizations/memberships.repository';
 import { PersonalDataService } from '../organizations/personal-data.service';
@@ -22,6 +24,8 @@ export interface AccountExport {
   auditEvents: AuditEvent[];
   /** The TOTP factor (null: never enrolled); never its secret or the recovery codes' hashes. */
   totp: TotpStatus | null;
+  /** The passkeys: names and times, never a credential id or public key. */
+  passkeys: Passkey[];
 }
 
 /** GET /me/export: what the service holds about the caller (GDPR art. 15 and 20). */
@@ -34,6 +38,7 @@ export class AccountExportService {
     private readonly organizations: PersonalDataService,
     private readonly audit: AuditService,
     private readonly mfa: MfaStatusService,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   /**
@@ -49,7 +54,8 @@ export class AccountExportService {
       const related = [...sessions.map((session) => session.id), ...memberships.map((record) => record.membership.id)];
       const auditEvents = await this.audit.aboutPerson(user.id, user.email, related);
       const totp = await this.mfa.totpStatusOf(user.id);
-      return { user, memberships, sessions, auditEvents, totp };
+      const passkeys = await this.passkeys.list(user.id);
+      return { user, memberships, sessions, auditEvents, totp, passkeys };
     });
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { MailModule } from '../mail/mail.module';
 import { MfaModule } from '../mfa/mfa.module';
+import { PasskeysModule } from '../mfa/passkeys.module';
 import { TotpCodeCheck } from '../mfa/totp-code-check';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
@@ -23,7 +24,7 @@ import { SecondFactorCheck } from './second-factor';
 
 /** The caller's own account: registration, /me (export and deletion too), email verification, passwords. */
 @Module({
-  imports: [UsersModule, OrganizationsModule, SessionsModule, MailModule, RateLimitModule, MfaModule],
+  imports: [UsersModule, OrganizationsModule, SessionsModule, MailModule, RateLimitModule, MfaModule, PasskeysModule],
   controllers: [AccountController, MeController],
   providers: [
     RegistrationService,

@@ -23,6 +23,8 @@ export type AuditEventType =
   | 'role.deleted'
   | 'organization.deleted'
   | 'user.deleted'
+  | 'passkey.added'
+  | 'passkey.removed'
   | 'mfa.enabled'
   | 'mfa.disabled'
   | 'mfa.recovery_codes_renewed'

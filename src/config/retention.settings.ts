@@ -29,7 +29,7 @@ export const RETENTION_SETTINGS: SettingsTable<RetentionSettings> = {
   emailTokenSeconds: setting.duration(
     'EMAIL_TOKEN_RETENTION',
     '7d',
-    'How long a used or expired verification or reset token (its hash) is kept before it is deleted',
+    'How long a used or expired verification or reset token (its hash), or passkey challenge, is kept before it is deleted',
   ),
   outboxSeconds: setting.duration(
     'OUTBOX_RETENTION',

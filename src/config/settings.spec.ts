@@ -29,6 +29,8 @@ const production = (): Record<string, string> => ({
   DATABASE_URL: 'postgres://identity@db.internal/identity',
   DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   PUBLIC_URL: 'https://app.example.com',
+  WEBAUTHN_RP_ID: 'example.com',
+  WEBAUTHN_ORIGINS: 'https://app.example.com',
 });
 
 describe('loadSettings', () => {
@@ -137,6 +139,8 @@ describe('loadSettings', () => {
       expect.stringMatching(/^PUBLIC_URL must be an https:\/\/ URL/),
       expect.stringMatching(/^JWT_SECRET is a repeated string/),
       expect.stringMatching(/^BCRYPT_COST/),
+      expect.stringMatching(/^WEBAUTHN_RP_ID \(localhost\) must be the host of each of WEBAUTHN_ORIGINS/),
+      expect.stringMatching(/^WEBAUTHN_ORIGINS must be https:\/\/ origins/),
     ]);
     // One message, every reason: the operator fixes the deployment in one round.
     expect(() => loadSettings({ NODE_ENV: 'production' })).toThrow(

@@ -17,6 +17,7 @@ import { defaultShutdownDelayMs, SERVER_SETTINGS, ServerSettings } from './serve
 import { SESSION_SETTINGS, SessionSettings } from './sessions.settings';
 import { Env, readTable, SettingsTable } from './setting';
 import { checkTokenKeys, secretWeakness, TOKEN_SETTINGS, TokenSettings } from './tokens.settings';
+import { WEBAUTHN_SETTINGS, webauthnRefusals, WebauthnSettings } from './webauthn.settings';
 
 export class InvalidSettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -43,6 +44,7 @@ export interface Settings {
   introspection: IntrospectionSettings;
   retention: RetentionSettings;
   pages: PagesSettings;
+  webauthn: WebauthnSettings;
 }
 
 /** The slices' classes (their injection tokens), by the Settings field that holds them. */
@@ -63,6 +65,7 @@ export const SETTINGS_SLICES = {
   introspection: IntrospectionSettings,
   retention: RetentionSettings,
   pages: PagesSettings,
+  webauthn: WebauthnSettings,
 } as const satisfies { [K in keyof Settings]: abstract new () => Settings[K] };
 
 /** Every parser table, in the order `.env.example` and docs/configuration.md list them. */
@@ -83,6 +86,7 @@ export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[]
   { title: 'Introspection', table: INTROSPECTION_SETTINGS },
   { title: 'Retention', table: RETENTION_SETTINGS },
   { title: 'Pages', table: PAGES_SETTINGS },
+  { title: 'Passkeys (WebAuthn)', table: WEBAUTHN_SETTINGS },
 ] as { title: string; table: SettingsTable<unknown> }[];
 
 /** Reads and validates the environment; every bad variable is listed in one error. */
@@ -92,11 +96,13 @@ export function loadSettings(env: Env = process.env): Settings {
   const server = read(SERVER_SETTINGS);
   const database = read(DATABASE_SETTINGS);
   const mail = read(MAIL_SETTINGS);
+  const tokens = read(TOKEN_SETTINGS);
+  const webauthn = read(WEBAUTHN_SETTINGS);
   const settings: Settings = {
     server: { ...server, shutdownDelayMs: server.shutdownDelayMs ?? defaultShutdownDelayMs(server.nodeEnv) },
     database,
     secrets: read(SECRETS_SETTINGS),
-    tokens: read(TOKEN_SETTINGS),
+    tokens,
     sessions: read(SESSION_SETTINGS),
     passwords: read(PASSWORD_SETTINGS),
     login: read(LOGIN_SETTINGS),
@@ -111,6 +117,13 @@ export function loadSettings(env: Env = process.env): Settings {
     retention: read(RETENTION_SETTINGS),
     // On by default only where emailed links point at this service: a front end of its own answers them otherwise.
     pages: { hosted: read(PAGES_SETTINGS).hosted ?? mail.publicUrl === undefined },
+    // The relying party is the service itself unless told otherwise: its name, its public origin.
+    webauthn: {
+      ...webauthn,
+      rpName: webauthn.rpName ?? tokens.issuer,
+      // Unset with PUBLIC_URL unset: this service's own origin, known once it listens (WebauthnRelyingParty).
+      origins: webauthn.origins ?? (mail.publicUrl === undefined ? [] : [new URL(mail.publicUrl).origin]),
+    },
   };
   problems.push(...checkTokenKeys(settings.tokens));
   if (settings.server.nodeEnv === 'production') problems.push(...productionRefusals(settings));
@@ -123,7 +136,7 @@ export function loadSettings(env: Env = process.env): Settings {
  * has no authentication and serves one process, and a key stored unencrypted would let anyone who
  * reads the database (a backup, a replica) mint tokens.
  */
-export function productionRefusals({ tokens, passwords, database, secrets, mail }: Settings): string[] {
+export function productionRefusals({ tokens, passwords, database, secrets, mail, webauthn }: Settings): string[] {
   const refusals: string[] = [];
   if (database.url === undefined) {
     refusals.push(
@@ -153,6 +166,7 @@ export function productionRefusals({ tokens, passwords, database, secrets, mail 
     refusals.push(`JWT_PRIVATE_KEY (a PEM private key for ${tokens.algorithm}) is required when NODE_ENV=production`);
   }
   if (passwords.bcryptCost < 10) refusals.push('BCRYPT_COST must be at least 10 when NODE_ENV=production');
+  refusals.push(...webauthnRefusals(webauthn));
   return refusals;
 }
 

@@ -7,6 +7,8 @@ export const EVENT_TYPES = [
   'identity.user.email_verified',
   'identity.user.password_changed',
   'identity.user.deleted',
+  'identity.user.passkey_added',
+  'identity.user.passkey_removed',
   'identity.user.mfa_enabled',
   'identity.user.mfa_disabled',
   'identity.session.created',

@@ -7,7 +7,6 @@ import type { UsersService } from '../users/users.service';
 import { MfaRequiredError, OneSecondFactorError } from './mfa.errors';
 import type { MfaChallengesRepository } from './mfa-challenges.repository';
 import { MfaLoginService } from './mfa-login.service';
-import { NoPasskeys } from './no-passkeys';
 import type { PasskeySecondFactor } from './passkey-second-factor';
 import type { TotpFactors } from './totp-factors.service';
 
@@ -82,14 +81,5 @@ describe('MfaLoginService.finish', () => {
     await expect(service.finish({ mfaToken: 't', code: '123456', recoveryCode: 'x' }, client)).rejects.toBeInstanceOf(
       OneSecondFactorError,
     );
-  });
-});
-
-describe('NoPasskeys', () => {
-  it('counts none and refuses options and assertions with 400 invalid_request', async () => {
-    const none = new NoPasskeys();
-    expect(await none.count()).toBe(0);
-    await expect(none.options()).rejects.toMatchObject({ code: 'invalid_request', status: 400 });
-    await expect(none.verify()).rejects.toMatchObject({ code: 'invalid_request', status: 400 });
   });
 });

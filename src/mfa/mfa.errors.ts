@@ -79,7 +79,7 @@ export class NoPasskeyOptionsError extends AppError {
   }
 }
 
-/** A passkey as the second factor while no passkey feature is there (or the user has none). */
+/** A passkey as the second factor of an account that has none. */
 export class PasskeysUnavailableError extends AppError {
   constructor() {
     super('invalid_request', 'This account has no passkey to use as a second factor', {

@@ -10,8 +10,9 @@ import { MfaLoginController } from './mfa-login.controller';
 import { MfaLoginService } from './mfa-login.service';
 import { MfaPasswordCheck } from './mfa-password-check';
 import { MfaStatusService } from './mfa-status.service';
-import { NoPasskeys } from './no-passkeys';
+import { PasskeyAssertions } from './passkey-assertions';
 import { PasskeySecondFactor } from './passkey-second-factor';
+import { PasskeysModule } from './passkeys.module';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
 import { TotpCodeCheck } from './totp-code-check';
 import { TotpEnrolmentService } from './totp-enrolment.service';
@@ -25,7 +26,7 @@ import { TotpFactors } from './totp-factors.service';
  * finished challenges.
  */
 @Module({
-  imports: [UsersModule, SessionsModule, RateLimitModule, EventsModule],
+  imports: [UsersModule, SessionsModule, RateLimitModule, EventsModule, PasskeysModule],
   controllers: [MfaController, MfaLoginController],
   providers: [
     TotpFactorsRepository,
@@ -37,8 +38,8 @@ import { TotpFactors } from './totp-factors.service';
     MfaLoginService,
     TotpCodeCheck,
     MfaStatusService,
-    // The passkeys feature binds its own implementation here; until then nobody has a passkey.
-    { provide: PasskeySecondFactor, useClass: NoPasskeys },
+    // A passkey as the second factor: the passkeys feature checks it, this step only asks.
+    { provide: PasskeySecondFactor, useExisting: PasskeyAssertions },
   ],
   exports: [MfaLoginService, TotpCodeCheck, MfaStatusService],
 })

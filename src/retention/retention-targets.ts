@@ -5,9 +5,9 @@ import { AuditService } from '../audit/audit.service';
 import { RetentionSettings } from '../config/retention.settings';
 import { EventsService } from '../events/events.service';
 import { MailService } from '../mail/mail.service';
-import { MFA_CHALLENGE_RETENTION_SECONDS, MfaLoginService } from '../mfa/mfa-login.service';
 import { InvitationsService } from '../organizations/invitations.service';
 import { SessionsService } from '../sessions/sessions.service';
+import { SignInChallengeTargets } from './sign-in-challenge-targets';
 
 export const RETENTION_KINDS = [
   'session',
@@ -17,6 +17,7 @@ export const RETENTION_KINDS = [
   'invitation',
   'audit_event',
   'mfa_challenge',
+  'webauthn_challenge',
 ] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
@@ -45,7 +46,7 @@ export class RetentionTargets {
     events: EventsService,
     invitations: InvitationsService,
     audit: AuditService,
-    mfaLogins: MfaLoginService,
+    signInChallenges: SignInChallengeTargets,
   ) {
     this.all = [
       { kind: 'session', ageSeconds: settings.sessionSeconds, deleteBatch: (age, n) => sessions.deleteEndedBefore(age, n) },
@@ -62,12 +63,7 @@ export class RetentionTargets {
         deleteBatch: (age, n) => invitations.deleteFinishedBefore(age, n),
       },
       { kind: 'audit_event', ageSeconds: settings.auditSeconds, deleteBatch: (age, n) => audit.deleteOlderThan(age, n) },
-      // The second step of a sign-in: a hash and times, of no use once finished; a fixed day, no setting.
-      {
-        kind: 'mfa_challenge',
-        ageSeconds: MFA_CHALLENGE_RETENTION_SECONDS,
-        deleteBatch: (age, n) => mfaLogins.deleteFinishedBefore(age, n),
-      },
+      ...signInChallenges.all,
     ];
   }
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 
 import { AuditService } from '../audit/audit.service';
+import type { AuditDetails } from '../audit/audit-event.entity';
 import { isUuid, sha256Hex } from '../common/crypto';
 import type { ClientInfo, Principal } from '../common/request/principal';
 import { SessionSettings } from '../config/sessions.settings';
@@ -55,8 +56,10 @@ export class SessionsService {
    * outbox rows), then the tokens, signed on the event loop. Neither token leaves before the
    * session is stored; a failed write discards both. Beyond MAX_SESSIONS_PER_USER live sessions,
    * the same statement revokes the least recently used (audited and announced, reason session_limit).
+   * `signIn` tells the audit event how the user signed in, when not with the password
+   * (`{method: 'passkey', passkey_id}`).
    */
-  async open({ user, organizations }: ProfileView, client: ClientInfo): Promise<IssuedSession> {
+  async open({ user, organizations }: ProfileView, client: ClientInfo, signIn?: AuditDetails): Promise<IssuedSession> {
     const sessionId = randomUUID();
     const jti = randomUUID();
     const current = pickCurrentOrganization(organizations, user.lastOrganizationId);
@@ -80,6 +83,7 @@ export class SessionsService {
             actorUserId: user.id,
             organizationId: current?.id,
             targetId: sessionId,
+            ...(signIn ? { details: signIn } : {}),
           }),
           eviction: this.audit.entry({ type: 'session.revoked', actorUserId: user.id, details: { reason: 'session_limit' } }),
         },
@@ -113,6 +117,11 @@ export class SessionsService {
       await this.sessions.touch(claims.sid, LAST_USED_RESOLUTION_SECONDS);
     }
     return live;
+  }
+
+  /** When the session was opened (the sign-in), while it exists: how fresh the caller's sign-in is. */
+  async openedAt(sessionId: string): Promise<Date | null> {
+    return (await this.sessions.findById(sessionId))?.createdAt ?? null;
   }
 
   /** POST /logout: revokes the caller's session; its tokens stop working at once. */

@@ -33,7 +33,7 @@ describe('GET /api/v1/me/export', () => {
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.body;
     expect(Object.keys(body).sort()).toEqual(['audit_events', 'mfa', 'organizations', 'sessions', 'user']);
-    expect(body.mfa).toEqual({ totp: null });
+    expect(body.mfa).toEqual({ totp: null, passkeys: [] });
     expect(body.user).toEqual({ ...session.user, updated_at: expect.any(String) });
 
     expect(ids(body.organizations)).toEqual([ownOrganization, side, team.organizationId].sort());

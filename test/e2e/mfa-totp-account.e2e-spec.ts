@@ -156,6 +156,7 @@ describe('what GET /me/export shows of the factor', () => {
 
     expect(response.body.mfa).toEqual({
       totp: { enabled: true, confirmed_at: expect.any(String), recovery_codes_left: 9 },
+      passkeys: [],
     });
     const text = JSON.stringify(response.body);
     expect(text).not.toContain(user.secret);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { MACHINE_NATS_URL } from '../support/event-stream';
@@ -29,6 +29,25 @@ async function deletedCount(t: TestAppHandle, kind: string): Promise<number> {
   return Number(line?.split(' ').pop());
 }
 
+/** A well-formed answer of no passkey the service knows. */
+const NOT_A_PASSKEY = {
+  id: 'AAAA',
+  rawId: 'AAAA',
+  type: 'public-key',
+  clientExtensionResults: {},
+  response: { clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'AAAA' },
+};
+
+/** A passwordless sign-in's challenge: its token and its row's id. */
+async function passkeyChallenge(t: TestAppHandle): Promise<{ token: string; id: string }> {
+  const options = await t.api().post('/api/v1/login/passkey/options').send({}).expect(200);
+  const token = options.body.challenge_token as string;
+  const [row] = await t.dataSource.query<{ id: string }[]>(`SELECT id FROM webauthn_challenges WHERE token_hash = $1`, [
+    createHash('sha256').update(token).digest('hex'),
+  ]);
+  return { token, id: row.id };
+}
+
 describe('the retention sweep, with every retention set to one second', () => {
   const smtp = new SmtpSink();
   let smtpPort = 0;
@@ -57,7 +76,7 @@ describe('the retention sweep, with every retention set to one second', () => {
     await smtp.stop();
   });
 
-  it('removes ended sessions, used and expired email tokens, sent emails, published events, finished invitations and old audit events, and keeps live ones', async () => {
+  it('removes ended sessions, used and expired email tokens and passkey challenges, sent emails, published events, finished invitations and old audit events, and keeps live ones', async () => {
     const team = await createTeam(t.api);
     const user = await registerUser(t.api);
     const sid = (session: LoginResult) => claimsOf(session.token).sid as string;
@@ -95,6 +114,13 @@ describe('the retention sweep, with every retention set to one second', () => {
     await t.dataSource.query(`UPDATE invitations SET expires_at = now() - interval '2 seconds' WHERE id = $1`, [
       lapsed.invitationId,
     ]);
+    // A passkey sign-in challenge used up by a refused answer.
+    const usedChallenge = await passkeyChallenge(t);
+    await t
+      .api()
+      .post('/api/v1/login/passkey')
+      .send({ challenge_token: usedChallenge.token, credential: NOT_A_PASSKEY })
+      .expect(401);
     // An audit event of three days ago (AUDIT_RETENTION is 1d).
     const [oldEvent] = await t.dataSource.query<{ id: string }[]>(
       `INSERT INTO audit_events (type, actor_user_id, occurred_at) VALUES ('test.old', $1, now() - interval '3 days') RETURNING id`,
@@ -110,6 +136,7 @@ describe('the retention sweep, with every retention set to one second', () => {
       [user.id],
     );
     const pending = await invite(t.api, team.owner.token, `pending-${randomUUID()}@example.com`, SYSTEM_ROLE_IDS.viewer);
+    const liveChallenge = await passkeyChallenge(t);
     await smtp.stop();
     const waiting = await registerUser(t.api);
     await eventually('the email to the new account failed once and waits', async () => {
@@ -129,6 +156,7 @@ describe('the retention sweep, with every retention set to one second', () => {
         exists(t, 'invitations', accepted.invitationId),
         exists(t, 'invitations', lapsed.invitationId),
         exists(t, 'audit_events', oldEvent.id),
+        exists(t, 'webauthn_challenges', usedChallenge.id),
         t.dataSource.query(`SELECT 1 FROM outbox_emails WHERE sent_at < now() - interval '3 seconds'`).then((r) => r.length > 0),
         t.dataSource
           .query(`SELECT 1 FROM outbox_events WHERE published_at < now() - interval '3 seconds'`)
@@ -141,6 +169,7 @@ describe('the retention sweep, with every retention set to one second', () => {
     await t.api().get('/api/v1/me').set(bearer(live.token)).expect(200);
     expect(await exists(t, 'email_tokens', resetToken.id)).toBe(true);
     expect(await exists(t, 'invitations', pending.invitationId)).toBe(true);
+    expect(await exists(t, 'webauthn_challenges', liveChallenge.id)).toBe(true);
     const waitingEmails = await t.dataSource.query(`SELECT 1 FROM outbox_emails WHERE to_address = $1`, [waiting.email]);
     expect(waitingEmails).toHaveLength(1);
     const recent = await t.dataSource.query(`SELECT 1 FROM audit_events WHERE actor_user_id = $1 AND type = 'login.succeeded'`, [
@@ -148,7 +177,7 @@ describe('the retention sweep, with every retention set to one second', () => {
     ]);
     expect(recent.length).toBeGreaterThan(0);
 
-    for (const kind of ['session', 'email_token', 'email', 'event', 'invitation', 'audit_event'])
+    for (const kind of ['session', 'email_token', 'webauthn_challenge', 'email', 'event', 'invitation', 'audit_event'])
       expect(await deletedCount(t, kind)).toBeGreaterThan(0);
   }, 60_000);
 });
@@ -161,7 +190,7 @@ describe('the retention settings', () => {
     const session = await loginAs(t.api, user);
     await authenticated(t.api, session.token).post('/api/v1/logout', {}).expect(200);
     expect(await exists(t, 'sessions', claimsOf(session.token).sid as string)).toBe(true);
-    for (const kind of ['session', 'email_token', 'email', 'event', 'invitation', 'audit_event'])
+    for (const kind of ['session', 'email_token', 'webauthn_challenge', 'email', 'event', 'invitation', 'audit_event'])
       expect(await deletedCount(t, kind)).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 import { toTotpExportResponse, TotpExportResponse } from '../../mfa/dto/mfa-summary.response';
+import { PasskeyResponse, toPasskeyResponse } from '../../mfa/dto/passkey.response';
 import { AuditEventResponse, toAuditEventResponse } from '../../organizations/dto/audit-event.response';
 import { OrganizationSummaryResponse } from '../../organizations/dto/organization-summary.response';
 import type { MembershipRecord } from '../../organizations/memberships.repository';
@@ -67,6 +68,9 @@ export class ExportedMfa {
     description: 'The TOTP factor, or null when none was ever enrolled (a pending enrolment shows enabled: false).',
   })
   totp!: TotpExportResponse | null;
+
+  @ApiProperty({ type: [PasskeyResponse], description: 'The passkeys, oldest first: name, created_at, last_used_at.' })
+  passkeys!: PasskeyResponse[];
 }
 
 export class AccountExportResponse {
@@ -99,7 +103,7 @@ export function toAccountExportResponse(data: AccountExport): AccountExportRespo
     organizations: data.memberships.map(toExportedOrganization),
     sessions: data.sessions.map(toExportedSession),
     audit_events: data.auditEvents.map(toAuditEventResponse),
-    mfa: { totp: data.totp ? toTotpExportResponse(data.totp) : null },
+    mfa: { totp: data.totp ? toTotpExportResponse(data.totp) : null, passkeys: data.passkeys.map(toPasskeyResponse) },
   };
 }
 

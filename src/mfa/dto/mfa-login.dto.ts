@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 import { Trim } from '../../common/http/validators';
+import { AuthenticationCredentialDto } from './webauthn-credential.dto';
 
 export class MfaTokenDto {
   @ApiProperty({ description: 'The mfa_token of the 401 mfa_required answer to POST /login.' })
@@ -30,14 +32,15 @@ export class MfaLoginDto extends MfaTokenDto {
 
   @ApiProperty({
     required: false,
-    type: Object,
-    additionalProperties: true,
+    type: AuthenticationCredentialDto,
     description:
-      'An AuthenticationResponseJSON (@simplewebauthn/browser startAuthentication) answering the options of POST /login/mfa/passkey-options.',
+      'An AuthenticationResponseJSON (@simplewebauthn/browser startAuthentication, or PublicKeyCredential.toJSON()) answering the options of POST /login/mfa/passkey-options.',
   })
   @IsOptional()
   @IsObject()
-  passkey?: AuthenticationResponseJSON;
+  @ValidateNested()
+  @Type(() => AuthenticationCredentialDto)
+  passkey?: AuthenticationCredentialDto;
 }
 
 export class PasskeyOptionsResponse {

@@ -730,6 +730,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start registering a passkey
+         * @description Creation options for navigator.credentials.create(), on a page of one of WEBAUTHN_ORIGINS. Needs a fresh sign-in (WEBAUTHN_FRESH_SIGN_IN).
+         */
+        post: operations["passkeyRegistrationOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's passkeys */
+        get: operations["listPasskeys"];
+        put?: never;
+        /**
+         * Register a passkey
+         * @description Verifies the browser's answer (origin, RP id, challenge: single use, 5 minutes) and stores the passkey. Needs a fresh sign-in (WEBAUTHN_FRESH_SIGN_IN). Audited (passkey.added); event identity.user.passkey_added.
+         */
+        post: operations["registerPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of the caller’s passkeys
+         * @description Needs a fresh sign-in (WEBAUTHN_FRESH_SIGN_IN), not the password. Audited (passkey.removed); event identity.user.passkey_removed.
+         */
+        delete: operations["deletePasskey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/login/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a passwordless sign-in with a passkey
+         * @description Request options for navigator.credentials.get() (any passkey of this site, user verification required) and the challenge token to send back. The body is {} (ignored).
+         */
+        post: operations["passkeySignInOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/login/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a passkey
+         * @description Verifies the browser's answer (signature, origin, RP id, user verification, a sign counter that grew) to the challenge of challenge_token (single use, 5 minutes) and answers like POST /login. No second factor is asked.
+         */
+        post: operations["passkeySignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1185,6 +1286,31 @@ export interface components {
              */
             recovery_codes: string[];
         };
+        AssertionResponseDto: {
+            /** @description The client data the browser signed (base64url) */
+            clientDataJSON: string;
+            /** @description Authenticator data: RP id hash, flags, sign counter (base64url) */
+            authenticatorData: string;
+            /** @description The signature over the authenticator data and the client data hash (base64url) */
+            signature: string;
+            /** @description The user handle of a discoverable passkey (base64url) */
+            userHandle?: string;
+        };
+        AuthenticationCredentialDto: {
+            /** @description The credential id (base64url) */
+            id: string;
+            /** @description The credential id again (base64url) */
+            rawId: string;
+            /** @enum {string} */
+            type: "public-key";
+            /** @enum {string} */
+            authenticatorAttachment?: "platform" | "cross-platform";
+            /** @description Client extension results ({} when none) */
+            clientExtensionResults: {
+                [key: string]: unknown;
+            };
+            response: components["schemas"]["AssertionResponseDto"];
+        };
         MfaLoginDto: {
             /** @description The mfa_token of the 401 mfa_required answer to POST /login. */
             mfa_token: string;
@@ -1195,10 +1321,8 @@ export interface components {
             code?: string;
             /** @description One of the unused recovery codes (case, spaces and dashes do not matter). */
             recovery_code?: string;
-            /** @description An AuthenticationResponseJSON (@simplewebauthn/browser startAuthentication) answering the options of POST /login/mfa/passkey-options. */
-            passkey?: {
-                [key: string]: unknown;
-            };
+            /** @description An AuthenticationResponseJSON (@simplewebauthn/browser startAuthentication, or PublicKeyCredential.toJSON()) answering the options of POST /login/mfa/passkey-options. */
+            passkey?: components["schemas"]["AuthenticationCredentialDto"];
         };
         MfaTokenDto: {
             /** @description The mfa_token of the 401 mfa_required answer to POST /login. */
@@ -1485,9 +1609,23 @@ export interface components {
             /** @description Unused recovery codes (the codes themselves are never kept). */
             recovery_codes_left: number;
         };
+        PasskeyResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last sign-in with it; null before the first.
+             */
+            last_used_at: string | null;
+        };
         ExportedMfa: {
             /** @description The TOTP factor, or null when none was ever enrolled (a pending enrolment shows enabled: false). */
             totp: components["schemas"]["TotpExportResponse"] | null;
+            /** @description The passkeys, oldest first: name, created_at, last_used_at. */
+            passkeys: components["schemas"]["PasskeyResponse"][];
         };
         AccountExportResponse: {
             user: components["schemas"]["UserResponse"];
@@ -1499,6 +1637,68 @@ export interface components {
             audit_events: components["schemas"]["AuditEventResponse"][];
             /** @description The second factors: what is set up and when, never a secret or a hash. */
             mfa: components["schemas"]["ExportedMfa"];
+        };
+        PasskeyCreationOptionsResponse: {
+            /** @description PublicKeyCredentialCreationOptionsJSON (@simplewebauthn/browser): hand it to startRegistration({optionsJSON}) or PublicKeyCredential.parseCreationOptionsFromJSON(). Its challenge works once, for 5 minutes; the caller's passkeys are in excludeCredentials. */
+            options: {
+                [key: string]: unknown;
+            };
+        };
+        AttestationResponseDto: {
+            /** @description The client data the browser signed (base64url) */
+            clientDataJSON: string;
+            /** @description The attestation object: authenticator data and the new public key (base64url) */
+            attestationObject: string;
+            /** @description Authenticator data (base64url); informational */
+            authenticatorData?: string;
+            /** @description How the authenticator can be reached (internal, usb, hybrid, …) */
+            transports?: string[];
+            /** @description COSE algorithm of the public key; informational */
+            publicKeyAlgorithm?: number;
+            /** @description The public key, SPKI (base64url); informational */
+            publicKey?: string;
+        };
+        RegistrationCredentialDto: {
+            /** @description The credential id (base64url) */
+            id: string;
+            /** @description The credential id again (base64url) */
+            rawId: string;
+            /** @enum {string} */
+            type: "public-key";
+            /** @enum {string} */
+            authenticatorAttachment?: "platform" | "cross-platform";
+            /** @description Client extension results ({} when none) */
+            clientExtensionResults: {
+                [key: string]: unknown;
+            };
+            response: components["schemas"]["AttestationResponseDto"];
+        };
+        RegisterPasskeyDto: {
+            /** @description The browser's answer to the options of POST /me/passkeys/options: @simplewebauthn/browser's RegistrationResponseJSON (startRegistration(), or PublicKeyCredential.toJSON()). */
+            credential: components["schemas"]["RegistrationCredentialDto"];
+            /** @description A name the user recognises it by; "Passkey <n>" when left out. */
+            name?: string;
+        };
+        PasskeyEnvelope: {
+            passkey: components["schemas"]["PasskeyResponse"];
+        };
+        PasskeyList: {
+            /** @description Oldest first. */
+            passkeys: components["schemas"]["PasskeyResponse"][];
+        };
+        PasskeySignInOptionsResponse: {
+            /** @description PublicKeyCredentialRequestOptionsJSON (@simplewebauthn/browser): hand it to startAuthentication({optionsJSON}) or PublicKeyCredential.parseRequestOptionsFromJSON(). No allowCredentials (the browser offers the passkeys it holds for this site); userVerification "required". */
+            options: {
+                [key: string]: unknown;
+            };
+            /** @description Send it back with the credential to POST /login/passkey: single use, 5 minutes. */
+            challenge_token: string;
+        };
+        PasskeySignInDto: {
+            /** @description The challenge_token of POST /login/passkey/options (single use, 5 minutes). */
+            challenge_token: string;
+            /** @description The browser's answer to those options: @simplewebauthn/browser's AuthenticationResponseJSON (startAuthentication(), or PublicKeyCredential.toJSON()). */
+            credential: components["schemas"]["AuthenticationCredentialDto"];
         };
     };
     responses: never;
@@ -4261,6 +4461,299 @@ export interface operations {
             /** @description Authentication failed */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    passkeyRegistrationOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyCreationOptionsResponse"];
+                };
+            };
+            /** @description Bearer token invalid (unauthorized), or its session was signed in more than WEBAUTHN_FRESH_SIGN_IN ago (sign_in_required; details.fresh_sign_in_seconds): sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The account has 20 passkeys already (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyList"];
+                };
+            };
+            /** @description Authentication failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    registerPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterPasskeyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyEnvelope"];
+                };
+            };
+            /** @description Body invalid, or the credential does not answer a live registration challenge of the caller, or does not verify (invalid_request; details.fields names credential) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Bearer token invalid (unauthorized), or its session was signed in more than WEBAUTHN_FRESH_SIGN_IN ago (sign_in_required; details.fresh_sign_in_seconds): sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description This passkey is registered already, or the account has 20 (conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deletePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedResponse"];
+                };
+            };
+            /** @description Bearer token invalid (unauthorized), or its session was signed in more than WEBAUTHN_FRESH_SIGN_IN ago (sign_in_required; details.fresh_sign_in_seconds): sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller has no passkey with this id (not_found); also for another user’s or a malformed id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    passkeySignInOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeySignInOptionsResponse"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    passkeySignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeySignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Request body is invalid or missing required fields (invalid_request; details.fields lists each bad field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The challenge token is unknown, used or expired, or the passkey was not accepted (invalid_credentials): a replayed answer is refused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description REQUIRE_VERIFIED_EMAIL=true and the account is not verified (email_not_verified) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is not application/json (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window (per-IP limits only) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window (per-IP limits only) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets (per-IP limits only) */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
