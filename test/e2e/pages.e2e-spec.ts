@@ -5,7 +5,7 @@ import { ConsoleMessage, Page, Response } from 'playwright-core';
 
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { PAGE_CSP } from '../../src/pages/pages.controller';
-import { Browser, launchBrowser } from '../support/browser';
+import { addVirtualAuthenticator, Browser, launchBrowser } from '../support/browser';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
 import { codeAt, freshStep } from '../support/mfa';
 import { ReceivedEmail, SmtpSink } from '../support/smtp-sink';
@@ -348,6 +348,34 @@ describe('the service’s own pages, in a browser', () => {
     await page.getByRole('button', { name: 'Turn off two-step verification' }).click();
     await page.getByRole('status').getByText('Two-step verification is off.', { exact: false }).waitFor();
     await loginAs(t.api, user);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('adds a passkey on /account/security, signs in with it without a password, and deletes it', async () => {
+    const user = await registerUser(t.api);
+    const { page, problems } = await visit(`${origin()}/sign-in`);
+    const authenticator = await addVirtualAuthenticator(page);
+    await signInOnPage(page, user);
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText('No passkeys yet.').waitFor();
+
+    await page.getByLabel('Name of the new passkey (optional)').fill('Test laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('status').getByText('Passkey Test laptop is added.').waitFor();
+    await page.getByText(/^Test laptop · added/).waitFor();
+    await screenshots(page, 'account-security-passkey');
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${origin()}/sign-in`);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText(`Signed in as ${user.email}`).waitFor();
+    await page.getByText(/Test laptop · added .* · last used (?!never)/).waitFor();
+
+    await page.getByRole('button', { name: 'Delete passkey Test laptop' }).click();
+    await page.getByText('No passkeys yet.').waitFor();
+    await authenticator.session.detach();
     expect(problems).toEqual([]);
     await page.close();
   });
