@@ -7,7 +7,7 @@ import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
 import { PAGE_CSP } from '../../src/pages/pages.controller';
 import { addVirtualAuthenticator, Browser, launchBrowser } from '../support/browser';
 import { loginAs, newCredentials, registerUser } from '../support/factories';
-import { codeAt, freshStep } from '../support/mfa';
+import { codeAt, freshStep, userWithTotp } from '../support/mfa';
 import { ReceivedEmail, SmtpSink } from '../support/smtp-sink';
 import { createTeam, invite } from '../support/team';
 import { useTestApp } from '../support/test-app';
@@ -375,6 +375,33 @@ describe('the service’s own pages, in a browser', () => {
 
     await page.getByRole('button', { name: 'Delete passkey Test laptop' }).click();
     await page.getByText('No passkeys yet.').waitFor();
+    await authenticator.session.detach();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('offers a passkey as the second factor of a password sign-in, and signs in with it', async () => {
+    const user = await userWithTotp(t.api);
+    const { page, problems } = await visit(`${origin()}/sign-in`);
+    const authenticator = await addVirtualAuthenticator(page);
+    await signInOnPage(page, user);
+    await page.getByLabel('Code from your authenticator app').fill(codeAt(user.secret, user.step + 1));
+    await page.getByLabel('Code from your authenticator app').press('Enter');
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Passkey .* is added\.$/)
+      .waitFor();
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${origin()}/sign-in`);
+    await signInOnPage(page, user);
+    await page.getByRole('heading', { name: 'Second step' }).waitFor();
+    await screenshots(page, 'sign-in-second-step-passkey');
+    await page.getByRole('button', { name: 'Use a passkey instead' }).click();
+    await page.waitForURL(`${origin()}/account/security`);
+    await page.getByText(`Signed in as ${user.email}`).waitFor();
     await authenticator.session.detach();
     expect(problems).toEqual([]);
     await page.close();
