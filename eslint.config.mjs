@@ -79,4 +79,28 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  {
+    // The pages' scripts: plain JavaScript modules that run in the browser, outside the TypeScript project.
+    files: ['src/pages/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'navigator',
+          'sessionStorage',
+          'fetch',
+          'FormData',
+          'URLSearchParams',
+          'PublicKeyCredential',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'max-lines': ['error', { max: 300 }] },
+  },
 );

@@ -36,6 +36,7 @@ export const ALLOWED_IMPORTS = {
   ],
   auth: ['config', 'common', 'database', 'audit', 'metrics', 'mfa', 'organizations', 'rate-limit', 'sessions', 'tokens', 'users'],
   account: ['config', 'common', 'database', 'audit', 'auth', 'mail', 'mfa', 'organizations', 'rate-limit', 'sessions', 'users'],
+  pages: ['config', 'common'],
   retention: [
     'config',
     'common',

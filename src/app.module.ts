@@ -7,6 +7,7 @@ import { AccountModule } from './account/account.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { PublicUrlModule } from './common/http/public-url';
 import { RequestValidationPipe } from './common/http/validation';
 import { LoggerModule } from './common/logging/logger.module';
 import { Settings } from './config/settings';
@@ -19,6 +20,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { MfaModule } from './mfa/mfa.module';
 import { PasskeysModule } from './mfa/passkeys.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PagesModule } from './pages/pages.module';
 import { RetentionModule } from './retention/retention.module';
 import { DataCipher } from './secrets/data-cipher';
 import { SecretsModule } from './secrets/secrets.module';
@@ -44,6 +46,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(dataSource),
         SecretsModule.forRoot(cipher),
+        PublicUrlModule,
         MetricsModule,
         AuditModule,
         HealthModule,
@@ -58,6 +61,7 @@ export class AppModule {
         AccountModule,
         PasskeysModule,
         RetentionModule,
+        ...(settings.pages.hosted ? [PagesModule] : []),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
+import { PublicUrl } from '../common/http/public-url';
 import { IntrospectionSettings } from '../config/introspection.settings';
-import { MailSettings } from '../config/mail.settings';
 import { TokenSettings } from '../config/tokens.settings';
 import { BearerAuthService } from './bearer-auth.service';
 import { AuthorizationServerMetadata, IntrospectionResponse } from './dto/introspection.dto';
@@ -14,7 +14,7 @@ export class IntrospectionService {
   constructor(
     private readonly settings: IntrospectionSettings,
     private readonly tokens: TokenSettings,
-    private readonly mail: MailSettings,
+    private readonly publicUrl: PublicUrl,
     private readonly bearer: BearerAuthService,
   ) {}
 
@@ -43,7 +43,7 @@ export class IntrospectionService {
 
   /** Absolute URLs start at PUBLIC_URL, the address clients reach this service at. */
   describeServer(): AuthorizationServerMetadata {
-    const base = this.mail.publicUrl;
+    const base = this.publicUrl.base();
     const introspection = this.settings.clients.length > 0;
     return {
       issuer: this.tokens.issuer,

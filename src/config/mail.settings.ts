@@ -7,8 +7,11 @@ export class MailSettings {
   /** Development without SMTP_URL: each email is written here as an .eml file; undefined: emails wait in the outbox. */
   declare readonly dropDir: string | undefined;
   declare readonly from: string;
-  /** Base of the links in emails. */
-  declare readonly publicUrl: string;
+  /**
+   * Base of the links in emails: the front end. Undefined: this service itself, at
+   * http://localhost:<the port it listens on> (PublicUrl in common/http knows it once listening).
+   */
+  declare readonly publicUrl: string | undefined;
   declare readonly pollIntervalMs: number;
   declare readonly retryBaseMs: number;
   declare readonly maxAttempts: number;
@@ -27,12 +30,12 @@ export const MAIL_SETTINGS: SettingsTable<MailSettings> = {
     parse: (value) => value,
   }),
   from: setting.text('MAIL_FROM', 'Identity <no-reply@localhost>', 'From of every email'),
-  publicUrl: setting.url(
-    'PUBLIC_URL',
-    'http://localhost:8080',
-    'Base of the links in emails (the front end that answers verify-email, reset and invitation links)',
-    ['http', 'https'],
-  ),
+  publicUrl: setting.optional({
+    env: 'PUBLIC_URL',
+    doc: 'Base of the links in emails (the front end that answers verify-email, reset and invitation links); required in production',
+    fallbackDoc: 'http://localhost:<the port the service listens on>',
+    parse: (value) => urlWithScheme(value, ['http', 'https']),
+  }),
   pollIntervalMs: setting.integer('MAIL_POLL_INTERVAL_MS', 1000, 'How often each replica looks for due emails', {
     min: 50,
     max: 600_000,

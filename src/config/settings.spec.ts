@@ -157,6 +157,21 @@ describe('loadSettings', () => {
     ]);
   });
 
+  it('refuses production without PUBLIC_URL: its email links would point at localhost', () => {
+    const withoutPublicUrl = production();
+    delete withoutPublicUrl.PUBLIC_URL;
+    expect(problemsOf(withoutPublicUrl)).toEqual([expect.stringMatching(/^PUBLIC_URL is required when NODE_ENV=production/)]);
+  });
+
+  it("serves the service's own pages by default only where PUBLIC_URL is unset, and as told by HOSTED_PAGES", () => {
+    expect(loadSettings({}).mail.publicUrl).toBeUndefined();
+    expect(loadSettings({}).pages.hosted).toBe(true);
+    expect(loadSettings({ PUBLIC_URL: 'https://app.example.com' }).pages.hosted).toBe(false);
+    expect(loadSettings({ PUBLIC_URL: 'https://id.example.com', HOSTED_PAGES: 'true' }).pages.hosted).toBe(true);
+    expect(loadSettings({ HOSTED_PAGES: 'false' }).pages.hosted).toBe(false);
+    expect(problemsOf({ HOSTED_PAGES: 'sometimes' })).toEqual([expect.stringMatching(/^HOSTED_PAGES must be true or false/)]);
+  });
+
   it('refuses in production a JWT_SECRET that is repeated, a run of characters or of low entropy', () => {
     const hs256 = (secret: string) => problemsOf({ ...production(), JWT_ALGORITHM: 'HS256', JWT_SECRET: secret });
     expect(hs256('abcd'.repeat(8))).toEqual([expect.stringContaining('a repeated string')]);

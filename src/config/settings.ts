@@ -8,6 +8,7 @@ import { LOGIN_SETTINGS, LoginSettings } from './login.settings';
 import { MAIL_SETTINGS, MailSettings } from './mail.settings';
 import { METRICS_SETTINGS, MetricsSettings } from './metrics.settings';
 import { ORGANIZATION_SETTINGS, OrganizationSettings } from './organizations.settings';
+import { PAGES_SETTINGS, PagesSettings } from './pages.settings';
 import { PASSWORD_SETTINGS, PasswordSettings } from './passwords.settings';
 import { IP_LIMIT_SETTINGS, RATE_LIMIT_STORE_SETTINGS, RateLimitSettings } from './rate-limit.settings';
 import { RETENTION_SETTINGS, RetentionSettings } from './retention.settings';
@@ -42,6 +43,7 @@ export interface Settings {
   events: EventSettings;
   introspection: IntrospectionSettings;
   retention: RetentionSettings;
+  pages: PagesSettings;
   webauthn: WebauthnSettings;
 }
 
@@ -62,6 +64,7 @@ export const SETTINGS_SLICES = {
   events: EventSettings,
   introspection: IntrospectionSettings,
   retention: RetentionSettings,
+  pages: PagesSettings,
   webauthn: WebauthnSettings,
 } as const satisfies { [K in keyof Settings]: abstract new () => Settings[K] };
 
@@ -82,6 +85,7 @@ export const SETTINGS_TABLES: { title: string; table: SettingsTable<unknown> }[]
   { title: 'Events', table: EVENT_SETTINGS },
   { title: 'Introspection', table: INTROSPECTION_SETTINGS },
   { title: 'Retention', table: RETENTION_SETTINGS },
+  { title: 'Pages', table: PAGES_SETTINGS },
   { title: 'Passkeys (WebAuthn)', table: WEBAUTHN_SETTINGS },
 ] as { title: string; table: SettingsTable<unknown> }[];
 
@@ -111,11 +115,14 @@ export function loadSettings(env: Env = process.env): Settings {
     events: read(EVENT_SETTINGS),
     introspection: read(INTROSPECTION_SETTINGS),
     retention: read(RETENTION_SETTINGS),
+    // On by default only where emailed links point at this service: a front end of its own answers them otherwise.
+    pages: { hosted: read(PAGES_SETTINGS).hosted ?? mail.publicUrl === undefined },
     // The relying party is the service itself unless told otherwise: its name, its public origin.
     webauthn: {
       ...webauthn,
       rpName: webauthn.rpName ?? tokens.issuer,
-      origins: webauthn.origins ?? [new URL(mail.publicUrl).origin],
+      // Unset with PUBLIC_URL unset: this service's own origin, known once it listens (WebauthnRelyingParty).
+      origins: webauthn.origins ?? (mail.publicUrl === undefined ? [] : [new URL(mail.publicUrl).origin]),
     },
   };
   problems.push(...checkTokenKeys(settings.tokens));
@@ -141,7 +148,11 @@ export function productionRefusals({ tokens, passwords, database, secrets, mail,
       'DATA_ENCRYPTION_KEY (32 random bytes: openssl rand -base64 32) is required when NODE_ENV=production: it encrypts the keys stored in the database',
     );
   }
-  if (!isHttpsOrLocalhost(mail.publicUrl)) {
+  if (mail.publicUrl === undefined) {
+    refusals.push(
+      'PUBLIC_URL is required when NODE_ENV=production: email links would point at http://localhost, which no recipient can reach',
+    );
+  } else if (!isHttpsOrLocalhost(mail.publicUrl)) {
     refusals.push(
       'PUBLIC_URL must be an https:// URL when NODE_ENV=production (http:// only for localhost): email links carry tokens',
     );

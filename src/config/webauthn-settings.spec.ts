@@ -28,7 +28,8 @@ describe('the passkey (WebAuthn) settings', () => {
     expect(loadSettings({}).webauthn).toEqual({
       rpId: 'localhost',
       rpName: 'identity-service',
-      origins: ['http://localhost:8080'],
+      // None listed: the service's own origin, known once it listens (WebauthnRelyingParty asks PublicUrl).
+      origins: [],
       freshSignInSeconds: 600,
     });
     expect(loadSettings({ JWT_ISSUER: 'Acme ID', PUBLIC_URL: 'https://id.acme.test/app/' }).webauthn).toMatchObject({

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { MailSettings } from '../config/mail.settings';
+import { PublicUrl } from '../common/http/public-url';
 import { NewEmail, OutboxRepository } from './outbox.repository';
 
 /**
@@ -10,7 +10,7 @@ import { NewEmail, OutboxRepository } from './outbox.repository';
 @Injectable()
 export class MailService {
   constructor(
-    private readonly settings: MailSettings,
+    private readonly publicUrl: PublicUrl,
     private readonly outbox: OutboxRepository,
   ) {}
 
@@ -34,11 +34,11 @@ export class MailService {
 
   /** A page of the front end. */
   page(path: string): string {
-    return `${this.settings.publicUrl}${path}`;
+    return `${this.publicUrl.base()}${path}`;
   }
 
   /** A link to the front end, carrying a one-time token. */
   link(path: string, token: string): string {
-    return `${this.settings.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+    return `${this.publicUrl.base()}${path}?token=${encodeURIComponent(token)}`;
   }
 }

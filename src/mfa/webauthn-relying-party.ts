@@ -11,6 +11,7 @@ import {
 } from '@simplewebauthn/server';
 import { Logger } from 'pino';
 
+import { PublicUrl } from '../common/http/public-url';
 import { LOGGER } from '../common/logging/logger.module';
 import { WebauthnSettings } from '../config/webauthn.settings';
 import type { Passkey } from './passkey.entity';
@@ -50,8 +51,14 @@ const redact = (message: string): string => message.replace(/[A-Za-z0-9_-]{20,}/
 export class WebauthnRelyingParty {
   constructor(
     private readonly settings: WebauthnSettings,
+    private readonly publicUrl: PublicUrl,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** WEBAUTHN_ORIGINS, or, with it and PUBLIC_URL unset, this service's own origin (the port it listens on). */
+  private origins(): string[] {
+    return this.settings.origins.length > 0 ? this.settings.origins : [new URL(this.publicUrl.base()).origin];
+  }
 
   /**
    * Options for navigator.credentials.create(): a discoverable credential is preferred (so it
@@ -98,7 +105,7 @@ export class WebauthnRelyingParty {
       result = await verifyRegistrationResponse({
         response,
         expectedChallenge,
-        expectedOrigin: this.settings.origins,
+        expectedOrigin: this.origins(),
         expectedRPID: this.settings.rpId,
         requireUserVerification: false,
       });
@@ -146,7 +153,7 @@ export class WebauthnRelyingParty {
       const result = await verifyAuthenticationResponse({
         response,
         expectedChallenge,
-        expectedOrigin: this.settings.origins,
+        expectedOrigin: this.origins(),
         expectedRPID: this.settings.rpId,
         credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter },
         requireUserVerification,
