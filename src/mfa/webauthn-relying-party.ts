@@ -1,13 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { Logger } from 'pino';
 
@@ -38,6 +34,12 @@ export interface AssertionUse {
 const userHandleOf = (userId: string): Uint8Array<ArrayBuffer> => Uint8Array.from(Buffer.from(userId, 'utf8'));
 
 /** The user id a user handle names (base64url, as an assertion carries it). */
+/**
+ * @simplewebauthn/server and its ASN.1 and CBOR libraries load at the first passkey ceremony, not
+ * at start: a service whose users have no passkeys keeps their memory (bench:memory).
+ */
+const webauthn = () => import('@simplewebauthn/server');
+
 export const userIdOfHandle = (handle: string): string => Buffer.from(handle, 'base64url').toString('utf8');
 
 /** Library messages quote challenges and ids: long base64url runs are left out of the log. */
@@ -64,10 +66,11 @@ export class WebauthnRelyingParty {
    * Options for navigator.credentials.create(): a discoverable credential is preferred (so it
    * can sign in without a password), and the user's passkeys are excluded (one per authenticator).
    */
-  registrationOptions(
+  async registrationOptions(
     user: { id: string; email: string; name: string },
     existing: Passkey[],
   ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const { generateRegistrationOptions } = await webauthn();
     return generateRegistrationOptions({
       rpName: this.settings.rpName,
       rpID: this.settings.rpId,
@@ -100,6 +103,7 @@ export class WebauthnRelyingParty {
    * second factor; a passwordless sign-in asks for verification then).
    */
   async verifyRegistration(response: RegistrationResponseJSON, expectedChallenge: string): Promise<RegisteredCredential> {
+    const { verifyRegistrationResponse } = await webauthn();
     let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
       result = await verifyRegistrationResponse({
@@ -126,10 +130,11 @@ export class WebauthnRelyingParty {
   }
 
   /** Options for navigator.credentials.get(): `allow` empty lets the browser offer any passkey of this RP. */
-  authenticationOptions(
+  async authenticationOptions(
     allow: Passkey[],
     userVerification: 'required' | 'preferred',
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const { generateAuthenticationOptions } = await webauthn();
     return generateAuthenticationOptions({
       rpID: this.settings.rpId,
       allowCredentials: allow.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
@@ -149,6 +154,7 @@ export class WebauthnRelyingParty {
     passkey: Passkey,
     requireUserVerification: boolean,
   ): Promise<AssertionUse | null> {
+    const { verifyAuthenticationResponse } = await webauthn();
     try {
       const result = await verifyAuthenticationResponse({
         response,
