@@ -1,16 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import { InvalidSettingsError, loadSettings } from './settings';
+import { loadSettings } from './settings';
+import { settingsProblems } from './settings-problems';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof InvalidSettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = settingsProblems;
 
 /** Production with an HS256 secret (no key pair to generate): only the passkey settings vary. */
 const production = (env: Record<string, string>): Record<string, string> => ({

@@ -1,26 +1,20 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
-import { NoStore } from '../common/http/no-store';
-import { Client, Public } from '../common/request/decorators';
+import { Client } from '../common/request/decorators';
 import type { ClientInfo } from '../common/request/principal';
-import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { SessionResponse, toSessionResponse } from '../sessions/dto/session.response';
 import { MfaLoginDto, MfaTokenDto, PasskeyOptionsResponse } from './dto/mfa-login.dto';
 import { MfaLoginService } from './mfa-login.service';
+import { SignInStep } from './sign-in-step.decorator';
 
 @ApiTags('auth')
 @Controller('api/v1/login/mfa')
 export class MfaLoginController {
   constructor(private readonly login: MfaLoginService) {}
 
-  @Post()
-  @Public()
-  @NoStore()
-  @HttpCode(200)
-  @UseGuards(IpRateLimitGuard)
-  @RateLimit('login')
+  @SignInStep()
   @ApiOperation({
     summary: 'Finish a sign-in with the second factor',
     description:
@@ -41,11 +35,7 @@ export class MfaLoginController {
     );
   }
 
-  @Post('passkey-options')
-  @Public()
-  @HttpCode(200)
-  @UseGuards(IpRateLimitGuard)
-  @RateLimit('login')
+  @SignInStep('passkey-options', { noStore: false })
   @ApiOperation({
     summary: 'Passkey options for the second factor',
     description:

@@ -1,15 +1,14 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors, BODY_ERRORS } from '../common/http/api-errors.decorator';
-import { NoStore } from '../common/http/no-store';
-import { Client, Public } from '../common/request/decorators';
+import { Client } from '../common/request/decorators';
 import type { ClientInfo } from '../common/request/principal';
-import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { SessionResponse, toSessionResponse } from '../sessions/dto/session.response';
 import { PasskeySignInDto } from './dto/passkey.dto';
 import { PasskeySignInOptionsResponse } from './dto/passkey.response';
 import { PasskeySignInService } from './passkey-sign-in.service';
+import { SignInStep } from './sign-in-step.decorator';
 
 /** Passwordless sign-in; both steps count against the per-IP login limit (RATE_LIMIT_LOGIN). */
 @ApiTags('auth')
@@ -17,12 +16,7 @@ import { PasskeySignInService } from './passkey-sign-in.service';
 export class PasskeyLoginController {
   constructor(private readonly signIn: PasskeySignInService) {}
 
-  @Post('options')
-  @Public()
-  @NoStore()
-  @HttpCode(200)
-  @UseGuards(IpRateLimitGuard)
-  @RateLimit('login')
+  @SignInStep('options')
   @ApiOperation({
     summary: 'Start a passwordless sign-in with a passkey',
     description:
@@ -35,12 +29,7 @@ export class PasskeyLoginController {
     return { options, challenge_token: challengeToken };
   }
 
-  @Post()
-  @Public()
-  @NoStore()
-  @HttpCode(200)
-  @UseGuards(IpRateLimitGuard)
-  @RateLimit('login')
+  @SignInStep()
   @ApiOperation({
     summary: 'Sign in with a passkey',
     description:
