@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { LoginSettings } from '../config/login.settings';
+import { bothReadModels } from '../database/read-model';
 import { LoginOutcome, MetricsService } from '../metrics/metrics.service';
+import { TOTP_ENABLED } from '../mfa/second-factor.read-model';
 import { ORGANIZATIONS_OF_USER, ProfileView } from '../organizations/organization-scopes.read-model';
 import { AttemptOutcome, Lockout, LoginThrottle } from '../rate-limit/login-throttle';
 import { normalizeEmail } from '../users/email';
@@ -16,6 +18,14 @@ const LOGIN_FAILURE_OUTCOMES = new Set<string>([
   'rate_limited',
   'email_not_verified',
 ] satisfies LoginOutcome[]);
+
+/** What a right password opens: the account, its organizations, and whether a second factor must follow. */
+export interface SignInAccount extends ProfileView {
+  totpEnabled: boolean;
+}
+
+// One statement: the account, its organizations and its second factor.
+const SIGN_IN_READS = bothReadModels(ORGANIZATIONS_OF_USER, TOTP_ENABLED);
 
 /** The password check of a sign-in, under the login throttle. */
 @Injectable()
@@ -31,11 +41,11 @@ export class CredentialsService {
 
   /**
    * Checks an email and password and returns the account with the organizations its session will
-   * be scoped to. Every attempt costs one bcrypt comparison, whether or not the account exists, so
+   * be scoped to, and whether TOTP is on. Every attempt costs one bcrypt comparison, whether or not the account exists, so
    * timing tells nothing more than the answer does. `address` is the client's (TRUST_PROXY
    * applies): the throttle blocks a client per account, never the account.
    */
-  async validateCredentials(rawEmail: string, password: string, address: string | null): Promise<ProfileView> {
+  async validateCredentials(rawEmail: string, password: string, address: string | null): Promise<SignInAccount> {
     const email = normalizeEmail(rawEmail);
     try {
       const account = await this.throttle.attempt(
@@ -53,8 +63,8 @@ export class CredentialsService {
     }
   }
 
-  private async checkPassword(email: string, password: string): Promise<AttemptOutcome<ProfileView>> {
-    const found = await this.users.findByEmailWithPasswordHash(email, ORGANIZATIONS_OF_USER);
+  private async checkPassword(email: string, password: string): Promise<AttemptOutcome<SignInAccount>> {
+    const found = await this.users.findByEmailWithPasswordHash(email, SIGN_IN_READS);
     const user = found?.user;
     const matches = await this.passwords.verify(password, user?.passwordHash);
     if (!found || !user || !matches) {
@@ -64,7 +74,8 @@ export class CredentialsService {
     const hash = user.passwordHash as string;
     if (this.passwords.needsRehash(hash)) await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
     delete user.passwordHash;
-    return { ok: true, value: { user, organizations: found.also } };
+    const [organizations, totpEnabled] = found.also;
+    return { ok: true, value: { user, organizations, totpEnabled } };
   }
 
   private async recordFailure(email: string, outcome: string | undefined): Promise<void> {

@@ -3,8 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 
-import type { ProfileView } from '../organizations/organization-scopes.read-model';
-import { CredentialsService } from './credentials.service';
+import { CredentialsService, SignInAccount } from './credentials.service';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {
@@ -12,8 +11,8 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     super({ usernameField: 'username', passwordField: 'password', session: false, passReqToCallback: true });
   }
 
-  /** What passport puts on the request: the account and its organizations (see LoginController). */
-  validate(request: FastifyRequest, username: string, password: string): Promise<ProfileView> {
+  /** What passport puts on the request: the account, its organizations and its second factor (see LoginController). */
+  validate(request: FastifyRequest, username: string, password: string): Promise<SignInAccount> {
     return this.credentials.validateCredentials(username, password, request.ip);
   }
 }

@@ -7,10 +7,10 @@ import { NoStore } from '../common/http/no-store';
 import { Client, Public } from '../common/request/decorators';
 import type { ClientInfo } from '../common/request/principal';
 import { MfaRequiredErrorResponse } from '../mfa/dto/mfa-login.dto';
-import type { ProfileView } from '../organizations/organization-scopes.read-model';
 import { IpRateLimitGuard, RateLimit } from '../rate-limit/ip-rate-limit.guard';
 import { SessionResponse, toSessionResponse } from '../sessions/dto/session.response';
 import { AuthenticatedAccount } from './authenticated-account.decorator';
+import type { SignInAccount } from './credentials.service';
 import { LoginDto } from './dto/login.dto';
 import { LocalAuthGuard } from './local-auth.guard';
 import { SignInService } from './sign-in.service';
@@ -49,7 +49,7 @@ export class LoginController {
     503: 'Too many password hashes are waiting (PASSWORD_HASH_QUEUE): unavailable, with Retry-After',
     404: 'Account not found (account_not_found); 401 invalid_credentials instead when LOGIN_HIDE_UNKNOWN_ACCOUNTS=true',
   })
-  async login(@AuthenticatedAccount() account: ProfileView, @Client() client: ClientInfo): Promise<SessionResponse> {
+  async login(@AuthenticatedAccount() account: SignInAccount, @Client() client: ClientInfo): Promise<SessionResponse> {
     return toSessionResponse(await this.signIns.signIn(account, client));
   }
 }

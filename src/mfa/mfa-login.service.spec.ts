@@ -17,25 +17,30 @@ function serviceWith({ totp, passkeys }: { totp: boolean; passkeys: number }) {
   const challenges = {
     insert: (challenge: (typeof inserted)[number]) => Promise.resolve(void inserted.push(challenge)),
   } as unknown as MfaChallengesRepository;
-  const factors = { isEnabled: () => Promise.resolve(totp) } as unknown as TotpFactors;
   const passkeySeam = { count: () => Promise.resolve(passkeys) } as unknown as PasskeySecondFactor;
   const none = {} as unknown;
   const service = new MfaLoginService(
     none as TransactionHost,
     challenges,
-    factors,
+    none as TotpFactors,
     passkeySeam,
     none as UsersService,
     none as LoginThrottle,
     none as SessionsService,
     none as AuditService,
   );
-  return { service, inserted };
+  return { service, inserted, totp };
 }
 
-async function requirement(service: MfaLoginService): Promise<MfaRequiredError | undefined> {
+async function requirement({
+  service,
+  totp,
+}: {
+  service: MfaLoginService;
+  totp: boolean;
+}): Promise<MfaRequiredError | undefined> {
   try {
-    await service.requireSecondFactor(USER);
+    await service.requireSecondFactor(USER, totp);
     return undefined;
   } catch (error) {
     if (error instanceof MfaRequiredError) return error;
@@ -45,15 +50,17 @@ async function requirement(service: MfaLoginService): Promise<MfaRequiredError |
 
 describe('MfaLoginService.requireSecondFactor', () => {
   it('lets an account without TOTP through, passkeys or not (a passkey alone is a passwordless way in)', async () => {
-    const { service, inserted } = serviceWith({ totp: false, passkeys: 2 });
-    expect(await requirement(service)).toBeUndefined();
+    const setup = serviceWith({ totp: false, passkeys: 2 });
+    expect(await requirement(setup)).toBeUndefined();
+    const { inserted } = setup;
     expect(inserted).toEqual([]);
   });
 
   it('answers mfa_required with a token stored only as its hash, living five minutes', async () => {
-    const { service, inserted } = serviceWith({ totp: true, passkeys: 0 });
+    const setup = serviceWith({ totp: true, passkeys: 0 });
+    const { inserted } = setup;
     const before = Date.now();
-    const error = await requirement(service);
+    const error = await requirement(setup);
     expect(error?.status).toBe(401);
     expect(error?.details).toEqual({
       mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
@@ -68,8 +75,9 @@ describe('MfaLoginService.requireSecondFactor', () => {
   });
 
   it('offers passkey as a method when the user has one', async () => {
-    const { service } = serviceWith({ totp: true, passkeys: 1 });
-    expect((await requirement(service))?.details).toMatchObject({ methods: ['totp', 'recovery_code', 'passkey'] });
+    expect((await requirement(serviceWith({ totp: true, passkeys: 1 })))?.details).toMatchObject({
+      methods: ['totp', 'recovery_code', 'passkey'],
+    });
   });
 });
 

@@ -63,11 +63,11 @@ export class MfaLoginService {
 
   /**
    * After the right password: nothing for an account without a second factor; otherwise a new
-   * challenge, thrown as 401 mfa_required. (Passkeys alone are a passwordless way in, not a
-   * second factor: docs/decisions.md.)
+   * challenge, thrown as 401 mfa_required. `totpEnabled` is TOTP_ENABLED, read with the password
+   * hash. (Passkeys alone are a passwordless way in, not a second factor: docs/decisions.md.)
    */
-  async requireSecondFactor(user: User): Promise<void> {
-    if (!(await this.totp.isEnabled(user.id))) return;
+  async requireSecondFactor(user: User, totpEnabled: boolean): Promise<void> {
+    if (!totpEnabled) return;
     const mfaToken = randomBytes(32).toString('base64url');
     await this.challenges.insert({
       tokenHash: sha256Hex(mfaToken),
