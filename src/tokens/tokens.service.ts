@@ -67,18 +67,20 @@ export class TokensService {
 
   /**
    * The pair a session hands out: the refresh token carries `refreshJti` (the session row keeps
-   * its SHA-256) and ends with the session; the access token ends sooner, or with it.
+   * its SHA-256) and ends with the session; the access token ends sooner, or with it. Both are
+   * issued at `issuedAtMs`: the moment `sessionEnd` was computed from, so exp - iat is the whole
+   * lifetime however long the signing waited.
    */
-  signPair(subject: SessionSubject, sessionEnd: Date, refreshJti: string): TokenPair {
-    const refreshToken = this.signRefreshToken(subject.user.id, subject.sessionId, sessionEnd, refreshJti);
-    return { token: this.signAccessToken(subject, sessionEnd), refreshToken };
+  signPair(subject: SessionSubject, sessionEnd: Date, refreshJti: string, issuedAtMs = Date.now()): TokenPair {
+    const refreshToken = this.signRefreshToken(subject.user.id, subject.sessionId, sessionEnd, refreshJti, issuedAtMs);
+    return { token: this.signAccessToken(subject, sessionEnd, issuedAtMs), refreshToken };
   }
 
   /**
    * An access token for the subject's session; it never outlives the session (`sessionEnd`), as
    * Keycloak caps access tokens at the session's maximum.
    */
-  signAccessToken(subject: SessionSubject, sessionEnd: Date): string {
+  signAccessToken(subject: SessionSubject, sessionEnd: Date, issuedAtMs = Date.now()): string {
     const { organization, user } = subject;
     return this.sign(
       {
@@ -95,8 +97,9 @@ export class TokensService {
         org_role: organization?.role ?? null,
         permissions: organization?.permissions ?? [],
       },
-      Math.min(Date.now() + this.settings.accessTokenTtl * 1000, sessionEnd.getTime()),
+      Math.min(issuedAtMs + this.settings.accessTokenTtl * 1000, sessionEnd.getTime()),
       this.keys.signingKey,
+      issuedAtMs,
     );
   }
 
@@ -105,11 +108,11 @@ export class TokensService {
    * same): only this service ever reads a refresh token, so it needs no public key, and an HMAC
    * costs microseconds where the RSA signature it replaces cost a millisecond of CPU per refresh.
    */
-  private signRefreshToken(userId: string, sessionId: string, expiresAt: Date, jti: string): string {
+  private signRefreshToken(userId: string, sessionId: string, expiresAt: Date, jti: string, issuedAtMs: number): string {
     const { kid, secret } = this.keys.refreshTokenKey;
     const input = signingInput(
       { alg: 'HS256', typ: 'JWT', kid },
-      this.claims({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, expiresAt.getTime()),
+      this.claims({ sub: userId, sid: sessionId, jti, typ: 'refresh' }, expiresAt.getTime(), issuedAtMs),
     );
     return `${input}.${hmacSha256(secret, input).toString('base64url')}`;
   }
@@ -188,9 +191,9 @@ export class TokensService {
    * bench:signing`), where on the event loop it takes 0.2–0.8 ms. Verification stays with
    * @nestjs/jwt.
    */
-  private sign(payload: Record<string, unknown>, expiresAtMs: number, key: KeyMaterial): string {
+  private sign(payload: Record<string, unknown>, expiresAtMs: number, key: KeyMaterial, issuedAtMs: number): string {
     const signingKey = key.signingKey as KeyObject;
-    const input = signingInput({ alg: key.algorithm, typ: 'JWT', kid: key.kid }, this.claims(payload, expiresAtMs));
+    const input = signingInput({ alg: key.algorithm, typ: 'JWT', kid: key.kid }, this.claims(payload, expiresAtMs, issuedAtMs));
     const signature =
       key.algorithm === 'HS256'
         ? hmacSha256(signingKey, input)
@@ -203,10 +206,10 @@ export class TokensService {
     return `${input}.${signature.toString('base64url')}`;
   }
 
-  /** The payload with iat (now) and exp, both in whole seconds; exp is at least a second after iat. */
-  private claims(payload: Record<string, unknown>, expiresAtMs: number): Record<string, unknown> {
-    const now = Math.floor(Date.now() / 1000);
-    return { ...payload, iat: now, exp: Math.max(now + 1, Math.floor(expiresAtMs / 1000)) };
+  /** The payload with iat and exp, both in whole seconds; exp is at least a second after iat. */
+  private claims(payload: Record<string, unknown>, expiresAtMs: number, issuedAtMs: number): Record<string, unknown> {
+    const iat = Math.floor(issuedAtMs / 1000);
+    return { ...payload, iat, exp: Math.max(iat + 1, Math.floor(expiresAtMs / 1000)) };
   }
 }
 
