@@ -19,7 +19,7 @@
  * Where the CPU goes: the service's CPU time (all its threads) and PostgreSQL's (every backend of
  * the machine's cluster; BENCH_DATABASE_URL elsewhere leaves it out) per login, from /proc, less
  * the CPU time of one comparison with every core busy: what a login costs beyond its bcrypt
- * comparison. BENCH_PROFILE_DIR=dir writes a CPU profile of each service process there.
+ * comparison; and this process's (the load generator's) per login. BENCH_PROFILE_DIR=dir writes a CPU profile of each service process there.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -86,23 +86,30 @@ async function busyCores(hash: string, cores: number, rounds: number): Promise<B
   return { perSecond: (cores * rounds) / seconds, cpuMs: (cpu.user + cpu.system) / 1000 / (cores * rounds) };
 }
 
-/** CPU seconds (user + system) of a process, all its threads. */
-function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) of a process, all its threads; with `reaped`, also of its children
+ * that have exited and been waited for.
+ */
+function cpuSeconds(pid: number, reaped = false): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (reaped ? own + Number(fields[13]) + Number(fields[14]) : own) / CLOCK_TICKS;
   } catch {
     return 0;
   }
 }
 
-/** CPU seconds of every PostgreSQL process of the machine (its backends among them). */
+/**
+ * CPU seconds of every PostgreSQL process of the machine (its backends among them), those that
+ * ended meanwhile included: the postmaster reaps them (autovacuum workers come and go).
+ */
 function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry), true);
     } catch {
       // gone meanwhile
     }
@@ -164,14 +171,14 @@ async function benchCost(cost: number, cores: number): Promise<void> {
     // About a second of comparisons on each side of a level.
     const rounds = Math.max(3, Math.ceil(1000 / startHashMs));
     console.log(
-      'connections   logins/s    limit/s   of limit  of cores×1    p50 ms    p99 ms   errors   CPU/login ms: service  postgres  beyond hash',
+      'connections   logins/s    limit/s   of limit  of cores×1    p50 ms    p99 ms   errors   CPU/login ms: service  postgres  beyond hash  client',
     );
     for (const concurrency of LEVELS) {
       const before = await hashSamples(hash, 4);
       const busyBefore = await busyCores(hash, cores, rounds);
-      const [service0, postgres0] = [cpuSeconds(service.pid), postgresCpuSeconds()];
+      const [service0, postgres0, client0] = [cpuSeconds(service.pid), postgresCpuSeconds(), process.cpuUsage()];
       const result = await runLoad(concurrency, SECONDS, (worker) => login(worker, concurrency));
-      const [service1, postgres1] = [cpuSeconds(service.pid), postgresCpuSeconds()];
+      const [service1, postgres1, client1] = [cpuSeconds(service.pid), postgresCpuSeconds(), process.cpuUsage(client0)];
       const busyAfter = await busyCores(hash, cores, rounds);
       const after = await hashSamples(hash, 4);
       const limit = (busyBefore.perSecond + busyAfter.perSecond) / 2;
@@ -180,8 +187,9 @@ async function benchCost(cost: number, cores: number): Promise<void> {
       const perLogin = (seconds: number) => (1000 * seconds) / Math.max(1, result.completed);
       const serviceMs = perLogin(service1 - service0);
       const postgresMs = perLogin(postgres1 - postgres0);
+      const clientMs = perLogin((client1.user + client1.system) / 1e6);
       console.log(
-        `${String(concurrency).padStart(11)} ${fmt(result.perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * result.perSecond) / limit)}%   ${fmt((100 * result.perSecond) / coresTimesOne)}%  ${fmt(result.p50)}  ${fmt(result.p99)} ${String(result.errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashCpu, 2)}`,
+        `${String(concurrency).padStart(11)} ${fmt(result.perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * result.perSecond) / limit)}%   ${fmt((100 * result.perSecond) / coresTimesOne)}%  ${fmt(result.p50)}  ${fmt(result.p99)} ${String(result.errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashCpu, 2)}  ${fmt(clientMs, 2)}`,
       );
       if (concurrency === 1) {
         // Each login followed by one comparison here (the service idle meanwhile): same CPU for both.
