@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-
 import { SYSTEM_ROLE_IDS } from '../../src/organizations/permissions';
-import { CloudEventJson, EventStream, MACHINE_NATS_URL } from '../support/event-stream';
+import { CloudEventJson, useMachineEventStream } from '../support/event-stream';
 import { loginAs, LoginResult, RegisteredUser, registerUser } from '../support/factories';
 import { authenticated, bearer, createTeam, invite } from '../support/team';
 import { TestAppHandle, useTestApp } from '../support/test-app';
@@ -183,17 +181,9 @@ describe('DELETE /api/v1/me under the login throttle', () => {
   });
 });
 
-// Every run on this machine shares its NATS server: this app's JWT_ISSUER (the events' source) is its own.
 describe('the events of an account deletion', () => {
-  const source = `identity-deletion-test-${randomUUID()}`;
-  let stream: EventStream;
-  beforeAll(async () => {
-    stream = await EventStream.open(MACHINE_NATS_URL, source);
-  });
-  const t = useTestApp({ env: { NATS_URL: MACHINE_NATS_URL, JWT_ISSUER: source } });
-  afterAll(async () => {
-    await stream.close();
-  });
+  const events = useMachineEventStream('deletion');
+  const t = useTestApp({ env: events.env });
 
   it('announces the revoked sessions, the membership left, the organization erased and user.deleted, in one transaction', async () => {
     const team = await createTeam(t.api);
@@ -203,10 +193,10 @@ describe('the events of an account deletion', () => {
     const membership = await join(t, team.owner.token, user, session, SYSTEM_ROLE_IDS.viewer);
 
     await deleteAccount(t, session.token, { password: user.password }).expect(200);
-    await stream.waitUntil((events) =>
+    await events.stream.waitUntil((events) =>
       events.some((event) => event.type === 'identity.user.deleted' && event.subject === user.id),
     );
-    const about = (subject: string) => stream.ofTypes().filter((event: CloudEventJson) => event.subject === subject);
+    const about = (subject: string) => events.stream.ofTypes().filter((event: CloudEventJson) => event.subject === subject);
 
     expect(about(user.id).map((event) => event.type)).toEqual(['identity.user.registered', 'identity.user.deleted']);
     expect(about(user.id)[1].data).toEqual({ user_id: user.id });
@@ -215,14 +205,14 @@ describe('the events of an account deletion', () => {
       'identity.organization.deleted',
     ]);
     expect(about(membership).map((event) => event.type)).toEqual(['identity.member.added', 'identity.member.removed']);
-    const revoked = stream
+    const revoked = events.stream
       .ofTypes()
       .filter((event) => event.type === 'identity.session.revoked' && event.data.user_id === user.id);
     expect(revoked.map((event) => event.data)).toEqual([
       { session_id: claimsOf(session.token).sid, user_id: user.id, reason: 'account_deleted' },
     ]);
     // The deletion's events commit together: user.deleted is the last of them.
-    const types = stream.ofTypes().map((event) => `${event.type} ${event.subject}`);
+    const types = events.stream.ofTypes().map((event) => `${event.type} ${event.subject}`);
     expect(types.indexOf(`identity.user.deleted ${user.id}`)).toBeGreaterThan(
       types.indexOf(`identity.organization.deleted ${ownOrganization}`),
     );

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-
 import { RetentionSweeper } from '../../src/retention/retention-sweeper';
-import { EventStream, MACHINE_NATS_URL } from '../support/event-stream';
+import { useMachineEventStream } from '../support/event-stream';
 import { loginAs, registerUser } from '../support/factories';
 import { codeAt, mfaTokenOf, userWithTotp } from '../support/mfa';
 import { bearer } from '../support/team';
@@ -277,25 +275,17 @@ describe('secrets of the second factor and the retention sweep', () => {
   });
 });
 
-// Every run on this machine shares its NATS server: this app's JWT_ISSUER (the events' source) is its own.
 describe('the events of TOTP', () => {
-  const source = `identity-mfa-test-${randomUUID()}`;
-  let stream: EventStream;
-  beforeAll(async () => {
-    stream = await EventStream.open(MACHINE_NATS_URL, source);
-  });
-  const t = useTestApp({ env: { NATS_URL: MACHINE_NATS_URL, JWT_ISSUER: source } });
-  afterAll(async () => {
-    await stream.close();
-  });
+  const events = useMachineEventStream('mfa');
+  const t = useTestApp({ env: events.env });
 
   it('announces mfa_enabled and mfa_disabled without a secret, and the sessions turning TOTP off revoked', async () => {
     const user = await userWithTotp(t.api);
     const other = await signInWithCode(t, user, user.step + 1);
     await t.api().delete('/api/v1/me/mfa/totp').set(bearer(user.session.token)).send({ password: user.password }).expect(200);
 
-    await stream.waitFor('identity.user.mfa_disabled', user.id);
-    const about = stream.ofTypes().filter((event) => event.subject === user.id);
+    await events.stream.waitFor('identity.user.mfa_disabled', user.id);
+    const about = events.stream.ofTypes().filter((event) => event.subject === user.id);
     expect(about.map((event) => event.type)).toEqual([
       'identity.user.registered',
       'identity.user.mfa_enabled',
@@ -304,7 +294,7 @@ describe('the events of TOTP', () => {
     expect(about[1].data).toEqual({ user_id: user.id, method: 'totp' });
     expect(about[2].data).toEqual({ user_id: user.id, method: 'totp' });
     expect(JSON.stringify(about)).not.toContain(user.secret);
-    const revoked = stream
+    const revoked = events.stream
       .ofTypes('identity.session.revoked')
       .filter((event) => event.data.user_id === user.id)
       .map((event) => event.data);

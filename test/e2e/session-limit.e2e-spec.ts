@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
-import { EventStream, MACHINE_NATS_URL } from '../support/event-stream';
+import { useMachineEventStream } from '../support/event-stream';
 import { loginAs, LoginResult, registerUser } from '../support/factories';
 import { bearer } from '../support/team';
 import { TestAppHandle, useTestApp } from '../support/test-app';
@@ -10,16 +8,8 @@ const live = async (t: TestAppHandle, session: LoginResult) =>
   (await t.api().get('/api/v1/me').set(bearer(session.token))).status === 200;
 
 describe('MAX_SESSIONS_PER_USER', () => {
-  // Every run on this machine shares its NATS server: this app's JWT_ISSUER (the events' source) is its own.
-  const source = `identity-session-limit-test-${randomUUID()}`;
-  let stream: EventStream;
-  beforeAll(async () => {
-    stream = await EventStream.open(MACHINE_NATS_URL, source);
-  });
-  const t = useTestApp({ env: { MAX_SESSIONS_PER_USER: '3', NATS_URL: MACHINE_NATS_URL, JWT_ISSUER: source } });
-  afterAll(async () => {
-    await stream.close();
-  });
+  const events = useMachineEventStream('session-limit');
+  const t = useTestApp({ env: { MAX_SESSIONS_PER_USER: '3', ...events.env } });
 
   it('revokes the least recently used session at the sign-in beyond the limit, audited and announced', async () => {
     const user = await registerUser(t.api);
@@ -50,7 +40,7 @@ describe('MAX_SESSIONS_PER_USER', () => {
     expect(audited).toEqual([
       { actor_user_id: user.id, organization_id: second.current_organization?.id, details: { reason: 'session_limit' } },
     ]);
-    const revoked = await stream.waitFor('identity.session.revoked', secondId);
+    const revoked = await events.stream.waitFor('identity.session.revoked', secondId);
     expect(revoked.data).toEqual({ session_id: secondId, user_id: user.id, reason: 'session_limit' });
   });
 

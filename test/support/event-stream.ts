@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { ConsumerMessages, DeliverPolicy, jetstream, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 
@@ -123,4 +125,35 @@ export class EventStream {
       });
     }
   }
+}
+
+/** A describe's own event source on the machine's NATS server: see useMachineEventStream. */
+export interface MachineEventStream {
+  /** For useTestApp: the machine's NATS and this describe's JWT_ISSUER (the events' source). */
+  env: { NATS_URL: string; JWT_ISSUER: string };
+  /** Open from before the app boots until the describe ends. */
+  readonly stream: EventStream;
+}
+
+/**
+ * Inside a describe, before its useTestApp: a stream of only this describe's events. Every run on
+ * this machine shares its NATS server, so the app's JWT_ISSUER, the events' source, is its own
+ * (`identity-<name>-test-<uuid>`).
+ */
+export function useMachineEventStream(name: string): MachineEventStream {
+  const source = `identity-${name}-test-${randomUUID()}`;
+  let opened: EventStream | undefined;
+  beforeAll(async () => {
+    opened = await EventStream.open(MACHINE_NATS_URL, source);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return {
+    env: { NATS_URL: MACHINE_NATS_URL, JWT_ISSUER: source },
+    get stream(): EventStream {
+      if (!opened) throw new Error('useMachineEventStream: the stream opens in beforeAll');
+      return opened;
+    },
+  };
 }
