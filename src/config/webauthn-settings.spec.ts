@@ -3,8 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { loadSettings } from './settings';
 import { settingsProblems } from './settings-problems';
 
-const problemsOf = settingsProblems;
-
 /** Production with an HS256 secret (no key pair to generate): only the passkey settings vary. */
 const production = (env: Record<string, string>): Record<string, string> => ({
   NODE_ENV: 'production',
@@ -48,24 +46,28 @@ describe('the passkey (WebAuthn) settings', () => {
 
   it('refuses an RP id with a scheme, a port or an IP address, and origins with a path', () => {
     for (const rpId of ['https://example.com', 'example.com:443', '10.0.0.1', 'exa mple.com']) {
-      expect(problemsOf({ WEBAUTHN_RP_ID: rpId })).toEqual([expect.stringMatching(/^WEBAUTHN_RP_ID must be a domain name/)]);
+      expect(settingsProblems({ WEBAUTHN_RP_ID: rpId })).toEqual([
+        expect.stringMatching(/^WEBAUTHN_RP_ID must be a domain name/),
+      ]);
     }
-    expect(problemsOf({ WEBAUTHN_ORIGINS: 'https://example.com/login' })).toEqual([
+    expect(settingsProblems({ WEBAUTHN_ORIGINS: 'https://example.com/login' })).toEqual([
       expect.stringMatching(/^WEBAUTHN_ORIGINS must list origins/),
     ]);
-    expect(problemsOf({ WEBAUTHN_ORIGINS: 'example.com' })).toHaveLength(1);
+    expect(settingsProblems({ WEBAUTHN_ORIGINS: 'example.com' })).toHaveLength(1);
   });
 
   it('refuses in production an RP id that is not the host (or a parent domain) of every origin, or an http origin', () => {
-    expect(problemsOf(production({ WEBAUTHN_RP_ID: 'example.com' }))).toEqual([]);
-    expect(problemsOf(production({ WEBAUTHN_RP_ID: 'app.example.com' }))).toEqual([]);
+    expect(settingsProblems(production({ WEBAUTHN_RP_ID: 'example.com' }))).toEqual([]);
+    expect(settingsProblems(production({ WEBAUTHN_RP_ID: 'app.example.com' }))).toEqual([]);
     // The defaults: RP id localhost and an https PUBLIC_URL elsewhere could never complete a ceremony.
-    expect(problemsOf(production({}))).toEqual([expect.stringContaining('WEBAUTHN_RP_ID (localhost)')]);
-    expect(problemsOf(production({ WEBAUTHN_RP_ID: 'ample.com' }))).toEqual([expect.stringContaining('WEBAUTHN_RP_ID')]);
+    expect(settingsProblems(production({}))).toEqual([expect.stringContaining('WEBAUTHN_RP_ID (localhost)')]);
+    expect(settingsProblems(production({ WEBAUTHN_RP_ID: 'ample.com' }))).toEqual([expect.stringContaining('WEBAUTHN_RP_ID')]);
     expect(
-      problemsOf(production({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com,http://app.example.com' })),
+      settingsProblems(
+        production({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com,http://app.example.com' }),
+      ),
     ).toEqual([expect.stringContaining('WEBAUTHN_ORIGINS must be https://')]);
     // Outside production nothing is refused: a developer on 127.0.0.1 does not need passkeys to boot.
-    expect(problemsOf({ PUBLIC_URL: 'http://127.0.0.1:8080' })).toEqual([]);
+    expect(settingsProblems({ PUBLIC_URL: 'http://127.0.0.1:8080' })).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import type { TotpFactors } from './totp-factors.service';
 
 const USER = { id: 'user-1', email: 'ada@example.com' } as User;
 
-function serviceWith({ totp, passkeys }: { totp: boolean; passkeys: number }) {
+function serviceWith({ passkeys }: { passkeys: number }) {
   const inserted: { tokenHash: string; userId: string; expiresAt: Date }[] = [];
   const challenges = {
     insert: (challenge: (typeof inserted)[number]) => Promise.resolve(void inserted.push(challenge)),
@@ -29,16 +29,11 @@ function serviceWith({ totp, passkeys }: { totp: boolean; passkeys: number }) {
     none as SessionsService,
     none as AuditService,
   );
-  return { service, inserted, totp };
+  return { service, inserted };
 }
 
-async function requirement({
-  service,
-  totp,
-}: {
-  service: MfaLoginService;
-  totp: boolean;
-}): Promise<MfaRequiredError | undefined> {
+/** What the sign-in's read found: TOTP on or off. */
+async function requirement(service: MfaLoginService, totp: boolean): Promise<MfaRequiredError | undefined> {
   try {
     await service.requireSecondFactor(USER, totp);
     return undefined;
@@ -50,17 +45,15 @@ async function requirement({
 
 describe('MfaLoginService.requireSecondFactor', () => {
   it('lets an account without TOTP through, passkeys or not (a passkey alone is a passwordless way in)', async () => {
-    const setup = serviceWith({ totp: false, passkeys: 2 });
-    expect(await requirement(setup)).toBeUndefined();
-    const { inserted } = setup;
+    const { service, inserted } = serviceWith({ passkeys: 2 });
+    expect(await requirement(service, false)).toBeUndefined();
     expect(inserted).toEqual([]);
   });
 
   it('answers mfa_required with a token stored only as its hash, living five minutes', async () => {
-    const setup = serviceWith({ totp: true, passkeys: 0 });
-    const { inserted } = setup;
+    const { service, inserted } = serviceWith({ passkeys: 0 });
     const before = Date.now();
-    const error = await requirement(setup);
+    const error = await requirement(service, true);
     expect(error?.status).toBe(401);
     expect(error?.details).toEqual({
       mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
@@ -75,7 +68,7 @@ describe('MfaLoginService.requireSecondFactor', () => {
   });
 
   it('offers passkey as a method when the user has one', async () => {
-    expect((await requirement(serviceWith({ totp: true, passkeys: 1 })))?.details).toMatchObject({
+    expect((await requirement(serviceWith({ passkeys: 1 }).service, true))?.details).toMatchObject({
       methods: ['totp', 'recovery_code', 'passkey'],
     });
   });
@@ -83,7 +76,7 @@ describe('MfaLoginService.requireSecondFactor', () => {
 
 describe('MfaLoginService.finish', () => {
   it('refuses a body without exactly one answer before it looks anything up', async () => {
-    const { service } = serviceWith({ totp: true, passkeys: 0 });
+    const { service } = serviceWith({ passkeys: 0 });
     const client = { ip: null, userAgent: null };
     await expect(service.finish({ mfaToken: 't' }, client)).rejects.toBeInstanceOf(OneSecondFactorError);
     await expect(service.finish({ mfaToken: 't', code: '123456', recoveryCode: 'x' }, client)).rejects.toBeInstanceOf(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { TransactionHost } from '../database/transaction-host';
+import { TOTP_ENABLED } from './second-factor.read-model';
 import { TotpFactor } from './totp-factor.entity';
 
 @Injectable()
@@ -25,14 +26,14 @@ export class TotpFactorsRepository {
     return row?.secret;
   }
 
-  /** True when the user has a confirmed factor: what a sign-in asks (one primary-key read). */
+  /** True when the user has a confirmed factor (TOTP_ENABLED, the sign-in's read model, alone). */
   async isConfirmed(userId: string): Promise<boolean> {
-    const rows = await this.tx.prepared<{ one: number }>(
+    const [row] = await this.tx.prepared<Record<string, unknown>>(
       'mfa_totp_is_confirmed',
-      'SELECT 1 AS one FROM mfa_totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL',
+      `SELECT ${TOTP_ENABLED.select('$1::uuid')}`,
       [userId],
     );
-    return rows.length > 0;
+    return TOTP_ENABLED.read(row);
   }
 
   /**

@@ -33,13 +33,13 @@ export interface AssertionUse {
 /** The WebAuthn user handle of a user: their id's UTF-8 bytes (no personal data, as the spec asks). */
 const userHandleOf = (userId: string): Uint8Array<ArrayBuffer> => Uint8Array.from(Buffer.from(userId, 'utf8'));
 
-/** The user id a user handle names (base64url, as an assertion carries it). */
 /**
  * @simplewebauthn/server and its ASN.1 and CBOR libraries load at the first passkey ceremony, not
  * at start: a service whose users have no passkeys keeps their memory (bench:memory).
  */
 const webauthn = () => import('@simplewebauthn/server');
 
+/** The user id a user handle names (base64url, as an assertion carries it). */
 export const userIdOfHandle = (handle: string): string => Buffer.from(handle, 'base64url').toString('utf8');
 
 /** Library messages quote challenges and ids: long base64url runs are left out of the log. */

@@ -53,8 +53,8 @@ export class SessionsService {
   /**
    * Opens a session in the user's current organization and issues its first token pair: the
    * session row and its audit event in one statement (with NATS_URL, in a transaction with the
-   * outbox rows); the tokens are signed on the event loop just before it. Neither token leaves
-   * before the session is stored; a failed write discards both. Beyond MAX_SESSIONS_PER_USER live sessions,
+   * outbox rows); the tokens are signed on the event loop while that write runs. Neither token
+   * leaves before the session is stored; a failed write discards both. Beyond MAX_SESSIONS_PER_USER live sessions,
    * the same statement revokes the least recently used (audited and announced, reason session_limit).
    * `signIn` tells the audit event how the user signed in, when not with the password
    * (`{method: 'passkey', passkey_id}`).
