@@ -20,9 +20,16 @@
  * the machine's cluster; BENCH_DATABASE_URL elsewhere leaves it out) per login, from /proc, less
  * the CPU time of one comparison with every core busy: what a login costs beyond its bcrypt
  * comparison; and this process's (the load generator's) per login. BENCH_PROFILE_DIR=dir writes a CPU profile of each service process there.
+ *
+ * BENCH_TARGET=floor sends the same logins to scripts/login-floor.ts instead: the login's required
+ * work (the service's two statements, one comparison, the two tokens, a log line) with no
+ * framework around it, on the database the service migrated. What it reaches is what this
+ * machine allows any Node.js service with those statements; the service's distance from it is
+ * its own overhead.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 
 import * as bcrypt from 'bcrypt';
 import { Client } from 'pg';
@@ -45,6 +52,7 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2000);
 const PASSWORD = 'benchmark-password';
 const OWNER_ROLE = '00000000-0000-4000-8000-000000000001';
 const CLOCK_TICKS = 100;
+const FLOOR = process.env.BENCH_TARGET === 'floor';
 
 const median = (values: number[]) =>
   percentile(
@@ -149,10 +157,16 @@ async function benchCost(cost: number, cores: number): Promise<void> {
     `\nbcrypt cost ${cost}: one comparison ${startHashMs.toFixed(1)} ms now; the limit is timed with ${cores} comparisons at once around each level`,
   );
   const database = benchServer() === 'embedded' ? undefined : await createBenchDatabase();
-  const service = await startBuiltService(
+  let service = await startBuiltService(
     { BCRYPT_COST: String(cost), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
     database?.url,
   );
+  if (FLOOR) {
+    // The service has migrated the database; the floor serves the logins on it instead.
+    await service.stop();
+    service = await startBuiltService({}, database?.url, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'login-floor.ts')]);
+    console.log('BENCH_TARGET=floor: the logins go to scripts/login-floor.ts, not the service');
+  }
   const client = new LeanClient(service.base);
   try {
     const emails = await insertAccounts(database?.url ?? (await embeddedUnsupported()), hash, `bench-${cost}-${Date.now()}-`);

@@ -53,9 +53,14 @@ export async function createBenchDatabase(server = benchServer()): Promise<{ nam
 /**
  * Starts the built service (dist/) as its own process, with the flags of `npm run start:prod`, on
  * a fresh database of benchServer() (unless given one to share), so the load generator does not
- * share its event loop. BENCH_DATABASE_URL=embedded uses the embedded database instead.
+ * share its event loop. BENCH_DATABASE_URL=embedded uses the embedded database instead. `entry`
+ * runs another program the same way (bench:login's floor).
  */
-export async function startBuiltService(env: Record<string, string>, sharedDatabaseUrl?: string): Promise<Service> {
+export async function startBuiltService(
+  env: Record<string, string>,
+  sharedDatabaseUrl?: string,
+  entry = [join(__dirname, '..', 'dist', 'src', 'main.js')],
+): Promise<Service> {
   let databaseUrl: string | undefined = sharedDatabaseUrl;
   let dropDatabase = async () => {};
   if (benchServer() !== 'embedded' && !sharedDatabaseUrl) {
@@ -74,7 +79,7 @@ export async function startBuiltService(env: Record<string, string>, sharedDatab
         `--cpu-prof-interval=${process.env.BENCH_PROFILE_INTERVAL ?? 1000}`,
       ]
     : [];
-  const args = [...productionNodeFlags(), ...profile, join(__dirname, '..', 'dist', 'src', 'main.js')];
+  const args = [...productionNodeFlags(), ...profile, ...entry];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
