@@ -12,9 +12,13 @@
  * Goals: ≥ 95 % of the limit at 4 and 16 connections, p50 at one connection within 5 ms of one hash.
  *
  * A shared VM's CPU speed drifts by several percent within a minute, as much as the overhead
- * measured here. So the hash is timed next to what it is compared with: each level's limit comes
- * from comparisons timed just before and just after it, and at one connection each login
- * alternates with one comparison in this process (the service idle meanwhile).
+ * measured here. So the hash is timed next to what it is compared with: each level runs in
+ * BENCH_SLICES slices (default 4) with half a second of comparisons on every core before, between
+ * and after them, and the level's limit is their mean; each slice's own share (against the
+ * comparisons on either side of it) is shown as a range, the drift that remains. A slice counts
+ * only the logins that complete while every core is busy (from half a second after its start to
+ * its end). At one connection each login also alternates with one comparison in this process
+ * (the service idle meanwhile) for the latency above a hash.
  *
  * Where the CPU goes: the service's CPU time (all its threads) and PostgreSQL's (every backend of
  * the machine's cluster; BENCH_DATABASE_URL elsewhere leaves it out) per login, from /proc, less
@@ -53,12 +57,53 @@ const PASSWORD = 'benchmark-password';
 const OWNER_ROLE = '00000000-0000-4000-8000-000000000001';
 const CLOCK_TICKS = 100;
 const FLOOR = process.env.BENCH_TARGET === 'floor';
+const SLICES = Number(process.env.BENCH_SLICES ?? 4);
+/** At the start of each slice, the time before logins complete at the steady rate. */
+const SETTLE_MS = 500;
 
 const median = (values: number[]) =>
   percentile(
     [...values].sort((a, b) => a - b),
     50,
   );
+
+interface Window {
+  /** Logins that completed within the window (after SETTLE_MS, before the slice's end). */
+  counted: number;
+  seconds: number;
+  /** All logins of the slice, the last ones drained after its end (their CPU is in the slice's). */
+  completed: number;
+  errors: number;
+  latencies: number[];
+}
+
+/**
+ * One slice of closed-loop load: `concurrency` workers each send the next login as soon as the
+ * last answers, for `seconds`. The rate counts only the logins that complete between SETTLE_MS
+ * after the start and the end, when every core is busy: the first ones complete only a hash
+ * after the start, and the last ones drain after the end, while fewer hashes are in flight.
+ */
+async function runWindow(concurrency: number, seconds: number, request: (worker: number) => Promise<boolean>): Promise<Window> {
+  const started = performance.now();
+  const [from, to] = [started + SETTLE_MS, started + seconds * 1000];
+  const window: Window = { counted: 0, seconds: (to - from) / 1000, completed: 0, errors: 0, latencies: [] };
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < to) {
+        const t0 = performance.now();
+        const ok = await request(worker).catch(() => false);
+        const t1 = performance.now();
+        window.completed++;
+        if (!ok) window.errors++;
+        if (t1 >= from && t1 <= to) {
+          window.counted++;
+          window.latencies.push(t1 - t0);
+        }
+      }
+    }),
+  );
+  return window;
+}
 
 /** The time of one bcrypt comparison of `hash` in this process, in ms. */
 async function timeOneHash(hash: string): Promise<number> {
@@ -182,28 +227,43 @@ async function benchCost(cost: number, cores: number): Promise<void> {
     };
     await runLoad(2, 2, (worker) => login(worker, 2)); // warm up
 
-    // About a second of comparisons on each side of a level.
-    const rounds = Math.max(3, Math.ceil(1000 / startHashMs));
+    // About half a second of comparisons between slices.
+    const rounds = Math.max(3, Math.ceil(500 / startHashMs));
     console.log(
-      'connections   logins/s    limit/s   of limit  of cores×1    p50 ms    p99 ms   errors   CPU/login ms: service  postgres  beyond hash  client',
+      'connections   logins/s    limit/s   of limit  of cores×1    slices of limit    p50 ms    p99 ms   errors   CPU/login ms: service  postgres  beyond hash  client',
     );
     for (const concurrency of LEVELS) {
-      const before = await hashSamples(hash, 4);
-      const busyBefore = await busyCores(hash, cores, rounds);
-      const [service0, postgres0, client0] = [cpuSeconds(service.pid), postgresCpuSeconds(), process.cpuUsage()];
-      const result = await runLoad(concurrency, SECONDS, (worker) => login(worker, concurrency));
-      const [service1, postgres1, client1] = [cpuSeconds(service.pid), postgresCpuSeconds(), process.cpuUsage(client0)];
-      const busyAfter = await busyCores(hash, cores, rounds);
-      const after = await hashSamples(hash, 4);
-      const limit = (busyBefore.perSecond + busyAfter.perSecond) / 2;
-      const hashCpu = (busyBefore.cpuMs + busyAfter.cpuMs) / 2;
-      const coresTimesOne = (cores * 1000) / median([...before, ...after]);
-      const perLogin = (seconds: number) => (1000 * seconds) / Math.max(1, result.completed);
-      const serviceMs = perLogin(service1 - service0);
-      const postgresMs = perLogin(postgres1 - postgres0);
-      const clientMs = perLogin((client1.user + client1.system) / 1e6);
+      const singles = await hashSamples(hash, 3);
+      const busy = [await busyCores(hash, cores, rounds)];
+      const windows: Window[] = [];
+      let [serviceSeconds, postgresSeconds, clientSeconds] = [0, 0, 0];
+      for (let slice = 0; slice < SLICES; slice++) {
+        const [service0, postgres0, client0] = [cpuSeconds(service.pid), postgresCpuSeconds(), process.cpuUsage()];
+        windows.push(await runWindow(concurrency, SECONDS / SLICES, (worker) => login(worker, concurrency)));
+        const client1 = process.cpuUsage(client0);
+        serviceSeconds += cpuSeconds(service.pid) - service0;
+        postgresSeconds += postgresCpuSeconds() - postgres0;
+        clientSeconds += (client1.user + client1.system) / 1e6;
+        busy.push(await busyCores(hash, cores, rounds));
+      }
+      singles.push(...(await hashSamples(hash, 3)));
+      const counted = windows.reduce((sum, window) => sum + window.counted, 0);
+      const perSecond = counted / windows.reduce((sum, window) => sum + window.seconds, 0);
+      const limit = busy.reduce((sum, sample) => sum + sample.perSecond, 0) / busy.length;
+      const hashCpu = busy.reduce((sum, sample) => sum + sample.cpuMs, 0) / busy.length;
+      const sliceShares = windows.map(
+        (window, i) => (100 * window.counted) / window.seconds / ((busy[i].perSecond + busy[i + 1].perSecond) / 2),
+      );
+      const latencies = windows.flatMap((window) => window.latencies).sort((a, b) => a - b);
+      const completed = windows.reduce((sum, window) => sum + window.completed, 0);
+      const errors = windows.reduce((sum, window) => sum + window.errors, 0);
+      const coresTimesOne = (cores * 1000) / median(singles);
+      const perLogin = (seconds: number) => (1000 * seconds) / Math.max(1, completed);
+      const serviceMs = perLogin(serviceSeconds);
+      const postgresMs = perLogin(postgresSeconds);
+      const spread = `${Math.min(...sliceShares).toFixed(1)}–${Math.max(...sliceShares).toFixed(1)} %`;
       console.log(
-        `${String(concurrency).padStart(11)} ${fmt(result.perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * result.perSecond) / limit)}%   ${fmt((100 * result.perSecond) / coresTimesOne)}%  ${fmt(result.p50)}  ${fmt(result.p99)} ${String(result.errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashCpu, 2)}  ${fmt(clientMs, 2)}`,
+        `${String(concurrency).padStart(11)} ${fmt(perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * perSecond) / limit)}%   ${fmt((100 * perSecond) / coresTimesOne)}%  ${spread.padStart(17)}  ${fmt(percentile(latencies, 50))}  ${fmt(percentile(latencies, 99))} ${String(errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashCpu, 2)}  ${fmt(perLogin(clientSeconds), 2)}`,
       );
       if (concurrency === 1) {
         // Each login followed by one comparison here (the service idle meanwhile): same CPU for both.
