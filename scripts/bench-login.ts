@@ -216,6 +216,7 @@ async function benchCost(cost: number, cores: number): Promise<void> {
   try {
     const emails = await insertAccounts(database?.url ?? (await embeddedUnsupported()), hash, `bench-${cost}-${Date.now()}-`);
     const next = new Map<number, number>();
+    const failures = new Map<string, number>();
     const login = async (worker: number, stride: number) => {
       // Each connection signs in as its own accounts in turn: many accounts, never two at once.
       const index = next.get(worker) ?? worker;
@@ -223,7 +224,10 @@ async function benchCost(cost: number, cores: number): Promise<void> {
       const answer = await client.call(worker, 'POST', '/api/v1/login', {
         body: { username: emails[index], password: PASSWORD },
       });
-      return answer.status === 200;
+      if (answer.status === 200) return true;
+      const failure = `${answer.status} ${answer.text.slice(0, 160)}`;
+      failures.set(failure, (failures.get(failure) ?? 0) + 1);
+      return false;
     };
     await runLoad(2, 2, (worker) => login(worker, 2)); // warm up
 
@@ -265,6 +269,8 @@ async function benchCost(cost: number, cores: number): Promise<void> {
       console.log(
         `${String(concurrency).padStart(11)} ${fmt(perSecond, 2)}   ${fmt(limit, 2)}   ${fmt((100 * perSecond) / limit)}%   ${fmt((100 * perSecond) / coresTimesOne)}%  ${spread.padStart(17)}  ${fmt(percentile(latencies, 50))}  ${fmt(percentile(latencies, 99))} ${String(errors).padStart(8)}              ${fmt(serviceMs, 2)}  ${fmt(postgresMs, 2)}  ${fmt(serviceMs + postgresMs - hashCpu, 2)}  ${fmt(perLogin(clientSeconds), 2)}`,
       );
+      for (const [failure, count] of failures) console.log(`${''.padStart(11)} ${count} × ${failure}`);
+      failures.clear();
       if (concurrency === 1) {
         // Each login followed by one comparison here (the service idle meanwhile): same CPU for both.
         const logins: number[] = [];
