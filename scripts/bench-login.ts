@@ -209,7 +209,11 @@ async function benchCost(cost: number, cores: number): Promise<void> {
   if (FLOOR) {
     // The service has migrated the database; the floor serves the logins on it instead.
     await service.stop();
-    service = await startBuiltService({}, database?.url, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'login-floor.ts')]);
+    service = await startBuiltService({}, database?.url, [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'login-floor.ts'),
+    ]);
     console.log('BENCH_TARGET=floor: the logins go to scripts/login-floor.ts, not the service');
   }
   const client = new LeanClient(service.base);

@@ -1,9 +1,9 @@
 /**
  * The floor of a login on this machine, for `BENCH_TARGET=floor npm run bench:login`: the same
- * work the service does for a password sign-in, without the service around it. node:http, one
- * pg pool, the service's own two statements (as named prepared statements), one bcrypt
- * comparison at a time per core, an RS256 access token and an HS256 refresh token, a JSON answer
- * and one JSON log line per request. No framework, validation, guards, throttle, metrics or
+ * work the service does for a password sign-in, without the service around it. node:http, one pg
+ * pool, the service's own two statements (its repositories, as named prepared statements), one
+ * bcrypt comparison at a time per core, an RS256 access token and an HS256 refresh token, a JSON
+ * answer and one JSON log line per request. No framework, validation, guards, throttle, metrics or
  * request context. It shows how close any Node.js service with these statements can come to the
  * bcrypt limit here, so the service's own overhead can be told from the machine's.
  *
@@ -16,41 +16,22 @@ import { availableParallelism } from 'node:os';
 import * as bcrypt from 'bcrypt';
 import { Pool } from 'pg';
 
-const READ = `SELECT u.id, u.name, u.email, u.role, u.email_verified_at, u.last_organization_id, u.created_at, u.updated_at, u.password_hash, COALESCE(
-    (SELECT json_agg(json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, 'role', r.key,
-                                       'permissions', r.permissions)
-                     ORDER BY m.created_at, m.id)
-       FROM memberships m
-       JOIN organizations o ON o.id = m.organization_id AND o.deleted_at IS NULL
-       JOIN roles r ON r.id = m.role_id
-      WHERE m.user_id = u.id),
-    '[]'::json) AS organizations, EXISTS (SELECT 1 FROM mfa_totp_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS totp_enabled FROM users u WHERE u.email = $1`;
-
-const WRITE = `WITH inserted AS (
-         INSERT INTO sessions (id, user_id, organization_id, refresh_token_hash, user_agent, ip, expires_at, last_used_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())),
-       login_audit AS (INSERT INTO audit_events (type, actor_user_id, organization_id, target_id, details, ip, request_id) VALUES ($9, $10, $11, $12, $13, $14, $15)),
-       evicted AS (
-         UPDATE sessions SET revoked_at = now(), revoked_reason = 'session_limit'
-          WHERE id IN (
-            SELECT id FROM sessions
-             WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > now()
-             ORDER BY last_used_at DESC, created_at DESC, id DESC
-            OFFSET $8)
-            AND revoked_at IS NULL
-          RETURNING id, organization_id),
-       eviction_audit AS (INSERT INTO audit_events (type, actor_user_id, organization_id, target_id, details, ip, request_id) SELECT $16, $17::uuid, organization_id, id, $18::jsonb, $19, $20 FROM evicted)
-       SELECT id, organization_id FROM evicted`;
-
-interface Organization {
-  id: string;
-  slug: string;
-  name: string;
-  role: string;
-  permissions: string[];
-}
+import { bothReadModels } from '../src/database/read-model';
+import type { TransactionHost } from '../src/database/transaction-host';
+import { TOTP_ENABLED } from '../src/mfa/second-factor.read-model';
+import { ORGANIZATIONS_OF_USER, OrganizationScope } from '../src/organizations/organization-scopes.read-model';
+import { SessionsRepository } from '../src/sessions/sessions.repository';
+import { UsersRepository } from '../src/users/users.repository';
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+// The service's own statements and row mapping: its repositories, on this pool (named prepared
+// statements, as the service runs them on PostgreSQL).
+const tx = {
+  prepared: async (name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows,
+} as unknown as TransactionHost;
+const users = new UsersRepository(tx);
+const sessions = new SessionsRepository(tx);
+const SIGN_IN_READ = bothReadModels(ORGANIZATIONS_OF_USER, TOTP_ENABLED);
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const refreshKey = randomBytes(32);
 const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
@@ -75,47 +56,38 @@ async function compare(password: string, hash: string): Promise<boolean> {
 }
 
 async function login(body: { username?: unknown; password?: unknown }, ip: string, userAgent: string) {
-  if (typeof body.username !== 'string' || typeof body.password !== 'string') return { status: 400, body: { code: 'invalid_request' } };
-  const email = body.username.trim().toLowerCase();
-  const { rows } = await pool.query({ name: 'floor_read', text: READ, values: [email] });
-  const user = rows[0] as Record<string, unknown> | undefined;
-  if (!user || !(await compare(body.password, user.password_hash as string))) {
+  if (typeof body.username !== 'string' || typeof body.password !== 'string')
+    return { status: 400, body: { code: 'invalid_request' } };
+  const found = await users.findByEmailWithPasswordHash(body.username.trim().toLowerCase(), SIGN_IN_READ);
+  if (!found || !(await compare(body.password, found.user.passwordHash ?? ''))) {
     return { status: 401, body: { code: 'invalid_credentials' } };
   }
-  const organizations = user.organizations as Organization[];
-  const current = organizations.find((o) => o.id === user.last_organization_id) ?? organizations[0] ?? null;
+  const { user } = found;
+  const [organizations] = found.also;
+  const current: OrganizationScope | null =
+    organizations.find((o) => o.id === user.lastOrganizationId) ?? organizations[0] ?? null;
   const sessionId = randomUUID();
   const jti = randomUUID();
   const requestId = randomUUID();
   const now = Date.now();
   const iat = Math.floor(now / 1000);
-  const sessionEnd = new Date(now + 30 * 86400 * 1000);
-  const written = pool.query({
-    name: 'floor_write',
-    text: WRITE,
-    values: [
-      sessionId,
-      user.id,
-      current?.id ?? null,
-      createHash('sha256').update(jti).digest('hex'),
+  const audit = { actorUserId: user.id, details: {}, ip, requestId };
+  const written = sessions.insertAudited(
+    {
+      id: sessionId,
+      userId: user.id,
+      organizationId: current?.id ?? null,
+      refreshTokenHash: createHash('sha256').update(jti).digest('hex'),
       userAgent,
       ip,
-      sessionEnd,
-      99,
-      'login.succeeded',
-      user.id,
-      current?.id ?? null,
-      sessionId,
-      '{}',
-      ip,
-      requestId,
-      'session.revoked',
-      user.id,
-      '{"reason":"session_limit"}',
-      ip,
-      requestId,
-    ],
-  });
+      expiresAt: new Date(now + 30 * 86400 * 1000),
+    },
+    100,
+    {
+      login: { ...audit, type: 'login.succeeded', organizationId: current?.id ?? null, targetId: sessionId },
+      eviction: { ...audit, type: 'session.revoked', details: { reason: 'session_limit' } },
+    },
+  );
   const token = jwt(
     { alg: 'RS256', typ: 'JWT', kid: 'floor' },
     {
@@ -146,9 +118,9 @@ async function login(body: { username?: unknown; password?: unknown }, ip: strin
     name: user.name,
     email: user.email,
     role: user.role,
-    email_verified: user.email_verified_at !== null,
-    created_at: user.created_at,
-    updated_at: user.updated_at,
+    email_verified: user.emailVerifiedAt !== null,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
   };
   return {
     status: 200,
@@ -163,7 +135,10 @@ const server = http.createServer((request, response) => {
   request.on('end', () => {
     const answer = (status: number, body: object) => {
       const text = JSON.stringify(body);
-      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      response.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
       response.end(text);
       process.stdout.write(
         `${JSON.stringify({ level: 'info', time: new Date().toISOString(), req: { method: request.method, url: request.url }, res: { status }, responseTime: performance.now() - started, msg: 'request completed' })}\n`,
