@@ -23,7 +23,8 @@
  * Where the CPU goes: the service's CPU time (all its threads) and PostgreSQL's (every backend of
  * the machine's cluster; BENCH_DATABASE_URL elsewhere leaves it out) per login, from /proc, less
  * the CPU time of one comparison with every core busy: what a login costs beyond its bcrypt
- * comparison; and this process's (the load generator's) per login. BENCH_PROFILE_DIR=dir writes a CPU profile of each service process there.
+ * comparison; and this process's (the load generator's) per login. BENCH_PROFILE_DIR=dir writes a
+ * CPU profile of each service process there.
  *
  * BENCH_TARGET=floor sends the same logins to scripts/login-floor.ts instead: the login's required
  * work (the service's two statements, one comparison, the two tokens, a log line) with no
@@ -41,6 +42,7 @@ import { Client } from 'pg';
 import {
   benchServer,
   closeConnections,
+  closedLoop,
   createBenchDatabase,
   fmt,
   LeanClient,
@@ -87,21 +89,14 @@ async function runWindow(concurrency: number, seconds: number, request: (worker:
   const started = performance.now();
   const [from, to] = [started + SETTLE_MS, started + seconds * 1000];
   const window: Window = { counted: 0, seconds: (to - from) / 1000, completed: 0, errors: 0, latencies: [] };
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (performance.now() < to) {
-        const t0 = performance.now();
-        const ok = await request(worker).catch(() => false);
-        const t1 = performance.now();
-        window.completed++;
-        if (!ok) window.errors++;
-        if (t1 >= from && t1 <= to) {
-          window.counted++;
-          window.latencies.push(t1 - t0);
-        }
-      }
-    }),
-  );
+  await closedLoop(concurrency, to, request, (t0, t1, ok) => {
+    window.completed++;
+    if (!ok) window.errors++;
+    if (t1 >= from && t1 <= to) {
+      window.counted++;
+      window.latencies.push(t1 - t0);
+    }
+  });
   return window;
 }
 
@@ -199,7 +194,7 @@ async function benchCost(cost: number, cores: number): Promise<void> {
   const hash = await bcrypt.hash(PASSWORD, cost);
   const startHashMs = median(await hashSamples(hash, 6));
   console.log(
-    `\nbcrypt cost ${cost}: one comparison ${startHashMs.toFixed(1)} ms now; the limit is timed with ${cores} comparisons at once around each level`,
+    `\nbcrypt cost ${cost}: one comparison ${startHashMs.toFixed(1)} ms now; the limit is timed with ${cores} comparisons at once between slices`,
   );
   const database = benchServer() === 'embedded' ? undefined : await createBenchDatabase();
   let service = await startBuiltService(
@@ -302,6 +297,11 @@ function embeddedUnsupported(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  if ((SECONDS * 1000) / SLICES < 2 * SETTLE_MS) {
+    throw new Error(
+      `BENCH_SECONDS / BENCH_SLICES must be at least ${(2 * SETTLE_MS) / 1000} s: each slice settles for ${SETTLE_MS} ms`,
+    );
+  }
   const cores = availableParallelism();
   for (const cost of COSTS) await benchCost(cost, cores);
   closeConnections();

@@ -155,7 +155,28 @@ export interface LoadResult {
   p99: number;
 }
 
-/** Closed loop: `concurrency` workers each send the next request as soon as the last answers. */
+/**
+ * Closed loop: `concurrency` workers each send the next request as soon as the last answers,
+ * until `deadline` (performance.now()); `done` sees each request's start, end and outcome.
+ */
+export async function closedLoop(
+  concurrency: number,
+  deadline: number,
+  request: (worker: number) => Promise<boolean>,
+  done: (t0: number, t1: number, ok: boolean) => void,
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const ok = await request(worker).catch(() => false);
+        done(t0, performance.now(), ok);
+      }
+    }),
+  );
+}
+
+/** closedLoop for `seconds`, with its rate and latencies. */
 export async function runLoad(
   concurrency: number,
   seconds: number,
@@ -163,18 +184,11 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const ok = await request(worker).catch(() => false);
-        latencies.push(performance.now() - t0);
-        if (!ok) errors++;
-      }
-    }),
-  );
+  await closedLoop(concurrency, started + seconds * 1000, request, (t0, t1, ok) => {
+    latencies.push(t1 - t0);
+    if (!ok) errors++;
+  });
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {

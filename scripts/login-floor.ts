@@ -9,18 +9,21 @@
  *
  * Runs on a database the service has migrated (DATABASE_URL); listens on PORT.
  */
-import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import http from 'node:http';
 import { availableParallelism } from 'node:os';
 
 import * as bcrypt from 'bcrypt';
 import { Pool } from 'pg';
 
+import { sha256Hex } from '../src/common/crypto';
 import { bothReadModels } from '../src/database/read-model';
 import type { TransactionHost } from '../src/database/transaction-host';
 import { TOTP_ENABLED } from '../src/mfa/second-factor.read-model';
 import { ORGANIZATIONS_OF_USER, OrganizationScope } from '../src/organizations/organization-scopes.read-model';
 import { SessionsRepository } from '../src/sessions/sessions.repository';
+import { normalizeEmail } from '../src/users/email';
+import { HashQueue } from '../src/users/password-hasher';
 import { UsersRepository } from '../src/users/users.repository';
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
@@ -41,24 +44,14 @@ function jwt(header: object, payload: object, signature: (input: string) => Buff
   return `${input}.${base64url(signature(input))}`;
 }
 
-// One comparison in flight per core, as the service's hash queue runs them.
-let running = 0;
-const waiting: (() => void)[] = [];
-async function compare(password: string, hash: string): Promise<boolean> {
-  if (running >= availableParallelism()) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await bcrypt.compare(password, hash);
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+// One comparison in flight per core, in the service's own hash queue.
+const hashes = new HashQueue(availableParallelism(), Number.MAX_SAFE_INTEGER);
+const compare = (password: string, hash: string) => hashes.run(() => bcrypt.compare(password, hash));
 
 async function login(body: { username?: unknown; password?: unknown }, ip: string, userAgent: string) {
   if (typeof body.username !== 'string' || typeof body.password !== 'string')
     return { status: 400, body: { code: 'invalid_request' } };
-  const found = await users.findByEmailWithPasswordHash(body.username.trim().toLowerCase(), SIGN_IN_READ);
+  const found = await users.findByEmailWithPasswordHash(normalizeEmail(body.username), SIGN_IN_READ);
   if (!found || !(await compare(body.password, found.user.passwordHash ?? ''))) {
     return { status: 401, body: { code: 'invalid_credentials' } };
   }
@@ -77,7 +70,7 @@ async function login(body: { username?: unknown; password?: unknown }, ip: strin
       id: sessionId,
       userId: user.id,
       organizationId: current?.id ?? null,
-      refreshTokenHash: createHash('sha256').update(jti).digest('hex'),
+      refreshTokenHash: sha256Hex(jti),
       userAgent,
       ip,
       expiresAt: new Date(now + 30 * 86400 * 1000),
